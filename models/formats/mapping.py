@@ -1,0 +1,143 @@
+"""The mapping form of a model, shared by the TOML and JSON formats.
+
+A model file is a table (mapping) with these keys::
+
+    title = "Prisoner's dilemma"          # optional
+    description = "..."                    # optional
+    players = ["Row", "Column"]            # optional: P1, P2, ...
+    actions = [["C", "D"], ["C", "D"]]     # one list per player
+    [payoffs]                              # one array per player, indexed (a_1, ..., a_N)
+    Row    = [[3, 0], [5, 1]]
+    Column = [[3, 5], [0, 1]]
+
+Keys may be added to the schema over time but never changed.  Tables that
+belong to repeated games (``monitoring``, ``strategies``, ``repeated``) are
+accepted here and ignored by stage-game readers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ModelError
+from ..numbers import Number, is_exact, format_number
+from ..stage import StageGame
+
+__all__ = ["STAGE_KEYS", "REPEATED_KEYS", "game_from_mapping", "game_to_mapping", "line_of"]
+
+STAGE_KEYS = ("title", "description", "players", "actions", "payoffs")
+REPEATED_KEYS = ("monitoring", "strategies", "repeated")
+_KNOWN = STAGE_KEYS + REPEATED_KEYS
+
+
+def game_from_mapping(data: Mapping[str, Any]) -> StageGame:
+    """Build and validate a :class:`StageGame` from a parsed model table.
+
+    Raises
+    ------
+    ModelError
+        With ``field`` set to the offending key (``payoffs.Row[1]``...).
+    """
+    if not isinstance(data, Mapping):
+        raise ModelError("a model must be a table of keys (title, players, actions, payoffs)")
+    unknown = [k for k in data if k not in _KNOWN]
+    if unknown:
+        raise ModelError(
+            f"unknown key {unknown[0]!r}; known keys are {', '.join(_KNOWN)}", field=unknown[0]
+        )
+    for key in ("title", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ModelError("expected a string", field=key)
+    if "actions" not in data:
+        raise ModelError("missing key 'actions' (one list of action labels per player)", field="actions")
+    actions = data["actions"]
+    if not isinstance(actions, list) or not all(isinstance(a, list) for a in actions):
+        raise ModelError("expected a list of lists of action labels, one per player", field="actions")
+    if "players" in data:
+        players = data["players"]
+        if not isinstance(players, list):
+            raise ModelError("expected a list of player labels", field="players")
+    else:
+        players = [f"P{i + 1}" for i in range(len(actions))]
+    if "payoffs" not in data:
+        raise ModelError("missing table 'payoffs' (one array per player)", field="payoffs")
+    table = data["payoffs"]
+    if not isinstance(table, Mapping):
+        raise ModelError("expected a table with one payoff array per player, keyed by player label", field="payoffs")
+    labels = [p.strip() if isinstance(p, str) else p for p in players]
+    for key in table:
+        if key not in labels:
+            raise ModelError(
+                f"unknown player {key!r}; players are {', '.join(map(str, labels))}", field=f"payoffs.{key}"
+            )
+    missing = [p for p in labels if p not in table]
+    if missing:
+        raise ModelError(f"missing payoff array for player {missing[0]!r}", field=f"payoffs.{missing[0]}")
+    return StageGame(
+        players=tuple(players),
+        actions=tuple(tuple(a) for a in actions),
+        payoffs=tuple(table[p] for p in labels),
+        title=data.get("title", ""),
+        description=data.get("description", ""),
+    )
+
+
+def _plain(x: Number) -> int | str | float:
+    """File form of a number: int when integral and exact, "p/q" when exact, float otherwise."""
+    if is_exact(x):
+        text = format_number(x)
+        return int(text) if "/" not in text else text
+    return float(x)
+
+
+def _nested(arr: Any) -> Any:
+    if getattr(arr, "ndim", 0) == 0:
+        return _plain(arr.item() if hasattr(arr, "item") else arr)
+    return [_nested(sub) for sub in arr]
+
+
+def game_to_mapping(game: StageGame) -> dict[str, Any]:
+    """The mapping form of ``game`` (numbers as ints, "p/q" strings or floats)."""
+    out: dict[str, Any] = {}
+    if game.title:
+        out["title"] = game.title
+    if game.description:
+        out["description"] = game.description
+    out["players"] = list(game.players)
+    out["actions"] = [list(a) for a in game.actions]
+    out["payoffs"] = {p: _nested(arr) for p, arr in zip(game.players, game.payoffs)}
+    return out
+
+
+def line_of(text: str, field: str | None) -> int | None:
+    """Best-effort 1-based line of ``field`` (``payoffs.Row[1]``) in a TOML or JSON text.
+
+    Looks for the last component of the dotted key as ``key =`` (TOML) or
+    ``"key":`` (JSON), preferring a match after the line that opens its
+    parent table.  Returns None when nothing plausible is found.
+    """
+    if not field:
+        return None
+    path = [re.sub(r"\[.*$|\s*\(.*$", "", part) for part in field.split(".")]
+    path = [p for p in path if p]
+    if not path:
+        return None
+    lines = text.splitlines()
+    start = 0
+    if len(path) > 1:
+        parent = re.escape(path[-2])
+        for k, line in enumerate(lines):
+            if re.match(rf'^\s*(\[\s*"?{parent}"?\s*\]|"{parent}"\s*:)', line):
+                start = k
+                break
+    key = re.escape(path[-1])
+    pattern = re.compile(rf'^\s*("?{key}"?\s*=|"{key}"\s*:|.*[{{,]\s*"?{key}"?\s*[=:])')
+    for k in range(start, len(lines)):
+        if pattern.match(lines[k]):
+            return k + 1
+    for k in range(0, start):
+        if pattern.match(lines[k]):
+            return k + 1
+    return None
