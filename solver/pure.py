@@ -1,0 +1,38 @@
+"""Pure-strategy Nash equilibria of N-player games.
+
+A pure profile ``a`` is an equilibrium when every player's payoff at ``a``
+is the maximum over that player's own actions with the others' fixed.
+Computed for all profiles at once with array maxima along each player's
+axis; exact for rational games, within :data:`solver.tableau.TOL` for
+floats.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arith import TOL
+
+__all__ = ["pure_equilibria"]
+
+
+def pure_equilibria(payoffs: tuple[np.ndarray, ...], exact: bool) -> tuple[tuple[int, ...], ...]:
+    """All pure equilibria, sorted (first player's action most significant).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[3, 0], [5, 1]]); B = A.T
+    >>> pure_equilibria((A, B), exact=True)
+    ((1, 1),)
+    """
+    shape = payoffs[0].shape
+    ok = np.ones(shape, dtype=bool)
+    for i, arr in enumerate(payoffs):
+        best = arr.max(axis=i, keepdims=True)
+        if exact:
+            ok &= np.asarray(arr == best, dtype=bool)
+        else:
+            scale = max(1.0, float(np.max(np.abs(arr))))
+            ok &= np.asarray(arr >= best - TOL * scale, dtype=bool)
+    return tuple(tuple(int(v) for v in idx) for idx in zip(*np.nonzero(ok)))
