@@ -29,7 +29,6 @@ import math
 import re
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Union
 
 from .errors import ModelError
 
@@ -45,7 +44,7 @@ __all__ = [
     "json_number",
 ]
 
-Number = Union[Fraction, float]
+Number = Fraction | float
 
 _EXACT_RE = re.compile(r"^\s*[+-]?\d+\s*(/\s*\d+\s*)?$")
 _DECIMAL_RE = re.compile(

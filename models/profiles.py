@@ -47,7 +47,7 @@ def parse_profile(text: str, game: StageGame, *, field: str = "--profile") -> tu
             f"expected {game.n_players} strategies separated by ';' (one per player), got {len(parts)}",
             field=field,
         )
-    profile = []
+    profile: list[tuple[Number, ...]] = []
     for i, part in enumerate(parts):
         where = f"{field} (player {game.players[i]})"
         actions = game.actions[i]

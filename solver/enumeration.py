@@ -99,10 +99,10 @@ def polytope_vertices(M: np.ndarray, exact: bool) -> list[Vertex]:
                     coords[v] = t.value(r)
             seen[tight] = Vertex(tight, tuple(coords))
         entering = [c for c in range(t.n_vars) if not in_basis >> c & 1]
-        for c, r in zip(entering, t.leaving_rows(entering)):
-            if r is None:
+        for c, leave in zip(entering, t.leaving_rows(entering)):
+            if leave is None:
                 raise SolverError("the polytope is unbounded (payoffs must be shifted positive)")
-            nb = in_basis ^ (1 << t.basis[r]) ^ (1 << c)
+            nb = in_basis ^ (1 << t.basis[leave]) ^ (1 << c)
             if nb in visited:
                 continue
             visited.add(nb)
@@ -111,7 +111,7 @@ def polytope_vertices(M: np.ndarray, exact: bool) -> list[Vertex]:
                     f"more than {MAX_BASES} bases in one best-response polytope: the game is too "
                     "degenerate or too large for vertex enumeration"
                 )
-            stack.append(t.pivot(r, c))
+            stack.append(t.pivot(leave, c))
     return list(seen.values())
 
 

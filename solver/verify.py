@@ -104,11 +104,11 @@ def verify_profile(
     arrays = payoff_arrays(game, exact)
     checks = []
     for i, arr in enumerate(arrays):
-        vals = tuple(as_number(v, exact) for v in action_payoffs(arr, prof, i, exact))
+        vals: tuple[Number, ...] = tuple(as_number(v, exact) for v in action_payoffs(arr, prof, i, exact))
         payoff = as_number(sum(p * v for p, v in zip(prof[i], vals)), exact)
         best = max(vals)
         regret = best - payoff
-        if not exact and abs(regret) <= 1e-12:
+        if not exact and abs(float(regret)) <= 1e-12:
             regret = 0.0
         best_responses = tuple(a for a, v in enumerate(vals) if leq(best, v, exact))
         support = tuple(a for a, p in enumerate(prof[i]) if not is_zero(p, exact))

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ModelError
-from ..numbers import Number, is_exact, format_number
+from ..numbers import Number, format_number, is_exact
 from ..stage import StageGame
 
 __all__ = ["STAGE_KEYS", "REPEATED_KEYS", "game_from_mapping", "game_to_mapping", "line_of"]

@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
 from ..errors import ModelError, ParseError
 from ..numbers import Number, format_number, is_exact
 from ..stage import StageGame
@@ -124,7 +126,7 @@ class _Parser:
 
     def strings(self, what: str) -> list[str]:
         self.expect("{", f"'{{' to open the {what}")
-        out = []
+        out: list[str] = []
         while True:
             tok = self.take(f"a quoted {what[:-1]} label or '}}'")
             if tok.kind == "}":
@@ -190,7 +192,7 @@ class _Parser:
         extra = self.peek()
         if extra is not None:
             raise self.error(f"unexpected {extra.text!r} after the last payoff", extra)
-        arrays = [[None] * n_profiles for _ in range(n)]
+        arrays: list[list[Fraction]] = [[Fraction(0)] * n_profiles for _ in range(n)]
         flat_index = []
         for k in range(n_profiles):
             # first player fastest -> C-order flat index of the profile
@@ -205,9 +207,9 @@ class _Parser:
         for k, payoffs in enumerate(table):
             for i in range(n):
                 arrays[i][flat_index[k]] = payoffs[i]
-        nested = [_reshape(arr, shape) for arr in arrays]
+        nested = tuple(np.array(arr, dtype=object).reshape(shape) for arr in arrays)
         try:
-            return StageGame(tuple(players), tuple(tuple(lab) for lab in labels), tuple(nested), title, description)
+            return StageGame(tuple(players), tuple(tuple(lab) for lab in labels), nested, title, description)
         except ModelError as exc:
             raise ParseError(exc.message, source=self.source, field=exc.field) from None
 
@@ -243,13 +245,6 @@ class _Parser:
                 raise self.error(f"outcome {o} does not exist (there are {len(outcomes)})", tok)
             table.append([Fraction(0)] * n if o == 0 else outcomes[o - 1])
         return table
-
-
-def _reshape(flat: list, shape: tuple[int, ...]) -> list:
-    if len(shape) == 1:
-        return list(flat)
-    step = len(flat) // shape[0]
-    return [_reshape(flat[k * step:(k + 1) * step], shape[1:]) for k in range(shape[0])]
 
 
 def parse_nfg(text: str, *, source: str | None = None) -> StageGame:

@@ -34,6 +34,9 @@ def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
         if m:
             line = int(m.group(1))
             msg = msg[: m.start()] + f" (column {m.group(2)})"
+        elif msg.endswith("(at end of document)"):
+            line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+            msg = msg[: -len("(at end of document)")].rstrip() + " (at the end of the file)"
         raise ParseError(f"invalid TOML: {msg}", source=source, line=line) from None
 
 

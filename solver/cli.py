@@ -1,0 +1,230 @@
+"""The ``detente`` command line.
+
+Each command parses its arguments, calls one solver function and renders
+the result: a readable table on stdout, or one JSON document with
+``--json``.  Notes and progress go to stderr.
+
+Exit codes: 0 success; 1 bad input or a failed computation (one line on
+stderr); 2 usage error; 3 ``verify`` ran and the profile is not an
+equilibrium.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from models import catalog
+from models.errors import DetenteError
+from models.formats import FORMATS, format_for, write_game
+from models.loader import load_game, write_text
+from models.profiles import parse_profile
+
+from .analysis import SECTIONS, analyze_game
+from .nash import METHODS, nash_equilibria
+from .render import (
+    json_text,
+    render_correlated,
+    render_dominance,
+    render_nash,
+    render_pure,
+    render_security,
+    render_verify,
+    table,
+)
+from .verify import verify_profile
+
+__all__ = ["main", "EXIT_NOT_EQUILIBRIUM"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_NOT_EQUILIBRIUM = 3
+DEFAULT_MODEL = catalog.PREFIX + catalog.DEFAULT
+
+
+class CommandError(click.ClickException):
+    """A bad input or failed computation: one line on stderr, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        message = " ".join(self.format_message().split())
+        click.echo(f"detente: error: {message}", err=True)
+
+
+class DetenteGroup(click.Group):
+    """Turns every project error into a :class:`CommandError`, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DetenteError as exc:
+            raise CommandError(str(exc)) from None
+        except BrokenPipeError:
+            sys.stderr.close()  # e.g. `detente catalog | head`: nothing more to say
+            raise SystemExit(1) from None
+
+
+# -- shared options --------------------------------------------------------------
+
+
+def model_argument(required: bool = True) -> Callable[[F], F]:
+    """MODEL plus --format; an optional MODEL defaults to the built-in cyber game."""
+
+    def deco(f: F) -> F:
+        f = click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), default=None,
+            help="Model file format (default: from the file suffix).",
+        )(f)
+        return click.argument("model", required=required, default=None if required else DEFAULT_MODEL,
+                              metavar="MODEL" if required else "[MODEL]")(f)  # type: ignore[return-value]
+
+    return deco
+
+
+def output_options(f: F) -> F:
+    f = click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of tables.")(f)
+    f = click.option("--digits", type=click.IntRange(1, 17), default=6, show_default=True,
+                     help="Significant digits for floating-point numbers.")(f)
+    return f
+
+
+def arithmetic_option(f: F) -> F:
+    return click.option(
+        "--exact/--float", "exact", default=None,
+        help="Force exact rational or floating-point arithmetic (default: exact when every payoff is "
+             "an integer or a fraction).",
+    )(f)  # type: ignore[return-value]
+
+
+def emit_json(doc: dict[str, Any]) -> None:
+    click.echo(json_text(doc))
+
+
+# -- the group -----------------------------------------------------------------
+
+
+@click.group(cls=DetenteGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="detente", prog_name="detente")
+def main() -> None:
+    """detente: exact equilibria of normal-form games, and (soon) repeated cyber games
+    under uncertain attribution.
+
+    A MODEL is a file (.toml, .nfg, .json), a built-in model catalog:NAME
+    (see `detente catalog`), or - for standard input.
+    """
+
+
+@main.command()
+@model_argument(required=False)
+@click.option("--method", type=click.Choice(METHODS), default="auto", show_default=True,
+              help="enummixed: every extreme equilibrium (two players); lemke-howson: one equilibrium; "
+                   "pure: pure equilibria (any number of players); auto: enummixed for two players, "
+                   "pure otherwise.")
+@click.option("--label", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Lemke-Howson: the label to drop (1..m are Row's actions, m+1..m+n Column's).")
+@arithmetic_option
+@output_options
+def solve(model: str, fmt: str | None, method: str, label: int, exact: bool | None, as_json: bool,
+          digits: int) -> None:
+    """Nash equilibria of MODEL's stage game (default: all of them, exactly).
+
+    Without MODEL, solves the built-in cyber restrain/attack game.
+    """
+    if model == DEFAULT_MODEL:
+        click.echo(f"detente: no MODEL given, solving {DEFAULT_MODEL}", err=True)
+    game = load_game(model, fmt)
+    result = nash_equilibria(game, method, exact=exact, label=label)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        click.echo(render_nash(result, game.title, digits))
+
+
+@main.command()
+@model_argument()
+@click.option("--only", "only", type=click.Choice(SECTIONS), multiple=True,
+              help="Run only these analyses (repeatable). Default: all.")
+@click.option("--weak", is_flag=True, help="Also eliminate weakly dominated strategies.")
+@arithmetic_option
+@output_options
+def analyze(model: str, fmt: str | None, only: tuple[str, ...], weak: bool, exact: bool | None,
+            as_json: bool, digits: int) -> None:
+    """Dominance, pure equilibria, minmax/maxmin and correlated equilibrium of MODEL."""
+    game = load_game(model, fmt)
+    result = analyze_game(game, sections=only or SECTIONS, weak=weak, exact=exact)
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    dims = "x".join(map(str, game.shape))
+    blocks = [f"{game.title or 'Untitled game'} ({dims}, {'exact arithmetic' if result.exact else 'floating point'})"]
+    if result.strict is not None:
+        blocks.append(render_dominance(result.strict, digits))
+    if result.weak is not None:
+        blocks.append(render_dominance(result.weak, digits))
+    if result.pure is not None:
+        blocks.append(render_pure(result.pure, digits))
+    if result.security is not None:
+        blocks.append(render_security(result.security, digits))
+    if result.correlated is not None:
+        blocks.append(render_correlated(result.correlated, digits))
+    click.echo("\n\n".join(blocks))
+
+
+@main.command()
+@model_argument()
+@click.option("--profile", required=True,
+              help='The profile to check: players separated by ";", probabilities by ",", '
+                   'e.g. "1/3,2/3;1/2,1/2"; an action label means that pure action.')
+@arithmetic_option
+@output_options
+def verify(model: str, fmt: str | None, profile: str, exact: bool | None, as_json: bool, digits: int) -> None:
+    """Is PROFILE a Nash equilibrium of MODEL?  Exit 0 if so, 3 if not."""
+    game = load_game(model, fmt)
+    result = verify_profile(game, parse_profile(profile, game), exact=exact)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        click.echo(render_verify(result, game.title, digits))
+    if not result.is_equilibrium:
+        raise SystemExit(EXIT_NOT_EQUILIBRIUM)
+
+
+@main.command()
+@model_argument()
+@click.argument("output", metavar="OUTPUT")
+@click.option("--to", "to_fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: from OUTPUT's suffix; required for - ).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def convert(model: str, fmt: str | None, output: str, to_fmt: str | None, force: bool) -> None:
+    """Convert MODEL's stage game to OUTPUT (.toml, .nfg or .json; - for stdout)."""
+    target = to_fmt or (None if output == "-" else format_for(output))
+    if target is None:
+        raise click.UsageError("cannot tell the output format from OUTPUT; give --to toml|nfg|json")
+    game = load_game(model, fmt)
+    write_text(output, write_game(game, target), overwrite=force)
+    if output != "-":
+        click.echo(f"wrote {output} ({target})", err=True)
+
+
+@main.command(name="catalog")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="List the catalogue as JSON.")
+def catalog_cmd(name: str | None, as_json: bool) -> None:
+    """List the built-in models, or print model NAME's file (to copy and edit)."""
+    if name is not None:
+        click.echo(catalog.text(name.removeprefix(catalog.PREFIX)), nl=False)
+        return
+    entries = []
+    for n in catalog.names():
+        game = catalog.load(n)
+        entries.append({"name": catalog.PREFIX + n, "players": len(game.players),
+                        "shape": "x".join(map(str, game.shape)), "title": game.title})
+    if as_json:
+        emit_json({"schema_version": 1, "models": entries})
+        return
+    rows = [[str(e["name"]), str(e["shape"]), str(e["title"])] for e in entries]
+    click.echo(table(["model", "size", "title"], rows))

@@ -1,0 +1,72 @@
+"""Hypothesis generators for valid games (tested in test_strategies.py)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import strategies as st
+
+from models.stage import StageGame
+
+
+@st.composite
+def integer_bimatrix(draw, min_actions: int = 1, max_actions: int = 4, lo: int = 0, hi: int = 9) -> StageGame:
+    """Two-player games with small integer payoffs: ties are frequent, so many are degenerate."""
+    m = draw(st.integers(min_actions, max_actions))
+    n = draw(st.integers(min_actions, max_actions))
+    vals = st.integers(lo, hi)
+    A = [[draw(vals) for _ in range(n)] for _ in range(m)]
+    B = [[draw(vals) for _ in range(n)] for _ in range(m)]
+    return StageGame.bimatrix(A, B)
+
+
+@st.composite
+def rational_bimatrix(draw, max_actions: int = 4) -> StageGame:
+    """Two-player games with fraction payoffs p/q."""
+    m = draw(st.integers(1, max_actions))
+    n = draw(st.integers(1, max_actions))
+    vals = st.fractions(min_value=-5, max_value=5, max_denominator=7)
+    A = [[draw(vals) for _ in range(n)] for _ in range(m)]
+    B = [[draw(vals) for _ in range(n)] for _ in range(m)]
+    return StageGame.bimatrix(A, B)
+
+
+@st.composite
+def normal_bimatrix(draw, min_actions: int = 2, max_actions: int = 5) -> StageGame:
+    """Two-player games with standard-normal float payoffs (nondegenerate with probability one)."""
+    m = draw(st.integers(min_actions, max_actions))
+    n = draw(st.integers(min_actions, max_actions))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    return StageGame.bimatrix(rng.standard_normal((m, n)), rng.standard_normal((m, n)))
+
+
+@st.composite
+def integer_games(draw, min_players: int = 2, max_players: int = 4, max_actions: int = 3,
+                  lo: int = -3, hi: int = 3) -> StageGame:
+    """N-player games with small integer payoffs."""
+    n = draw(st.integers(min_players, max_players))
+    shape = tuple(draw(st.integers(1, max_actions)) for _ in range(n))
+    size = int(np.prod(shape))
+    arrays = [np.array(draw(st.lists(st.integers(lo, hi), min_size=size, max_size=size)),
+                       dtype=object).reshape(shape) for _ in range(n)]
+    return StageGame.from_payoffs(arrays)
+
+
+@st.composite
+def mixed_strategy(draw, k: int) -> tuple[Fraction, ...]:
+    """An exact probability vector of length k."""
+    weights = [draw(st.integers(0, 5)) for _ in range(k)]
+    if sum(weights) == 0:
+        weights[draw(st.integers(0, k - 1))] = 1
+    total = sum(weights)
+    return tuple(Fraction(w, total) for w in weights)
+
+
+@st.composite
+def permutations_of(draw, game: StageGame) -> tuple[list[int], list[list[int]]]:
+    """A relabelling of ``game``: a player order and an action order per player."""
+    order = draw(st.permutations(list(range(game.n_players))))
+    actions = [draw(st.permutations(list(range(k)))) for k in game.shape]
+    return list(order), [list(a) for a in actions]
