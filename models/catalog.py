@@ -17,7 +17,7 @@ from .errors import ModelError
 from .formats import game_from_data, read_mapping
 from .stage import StageGame
 
-__all__ = ["PREFIX", "DEFAULT", "names", "text", "load", "summary"]
+__all__ = ["PREFIX", "DEFAULT", "names", "text", "load"]
 
 PREFIX = "catalog:"
 DEFAULT = "cyber"
@@ -44,11 +44,3 @@ def load(name: str) -> StageGame:
     source = PREFIX + name
     body = text(name)
     return game_from_data(read_mapping(body, "toml", source=source), text=body, source=source)
-
-
-def summary(name: str) -> str:
-    """First sentence of the model's description (or its title)."""
-    game = load(name)
-    desc = " ".join(game.description.split())
-    first = desc.split(". ")[0].rstrip(".") if desc else ""
-    return first or game.title
