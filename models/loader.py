@@ -19,10 +19,11 @@ from typing import Any, TextIO
 
 from . import catalog
 from .errors import ModelError, ParseError
-from .formats import FORMATS, format_for, game_from_data, read_game, read_mapping
+from .formats import FORMATS, format_for, game_from_data, line_of, read_game, read_mapping
+from .repeated import RepeatedModel, repeated_from_mapping
 from .stage import StageGame
 
-__all__ = ["ModelSource", "open_model", "load_game", "load_mapping", "write_text"]
+__all__ = ["ModelSource", "open_model", "load_game", "load_mapping", "load_repeated", "write_text"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,24 @@ def load_game(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None)
     if source.format == "nfg":
         return read_game(source.text, "nfg", source=source.name)
     return game_from_data(load_mapping(source), text=source.text, source=source.name)
+
+
+def load_repeated(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None) -> RepeatedModel:
+    """The repeated game behind a model spec: stage game, monitoring, strategies, delta.
+
+    A Gambit ``.nfg`` file gives a stage game under perfect monitoring.
+    """
+    source = open_model(spec, fmt, stdin=stdin)
+    if source.format == "nfg":
+        return RepeatedModel(read_game(source.text, "nfg", source=source.name))
+    data = load_mapping(source)
+    game = game_from_data(data, text=source.text, source=source.name)
+    try:
+        return repeated_from_mapping(data, game)
+    except ParseError:
+        raise
+    except ModelError as exc:
+        raise exc.located(source=source.name, line=line_of(source.text, exc.field)) from None
 
 
 def write_text(path: str, text: str, *, overwrite: bool = False) -> None:

@@ -111,33 +111,60 @@ def game_to_mapping(game: StageGame) -> dict[str, Any]:
     return out
 
 
-def line_of(text: str, field: str | None) -> int | None:
-    """Best-effort 1-based line of ``field`` (``payoffs.Row[1]``) in a TOML or JSON text.
+def _key_tokens(text: str) -> list[str]:
+    """Split a dotted TOML key (``a."b.c".d``) into its parts."""
+    return [t.strip().strip('"').strip("'") for t in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', text)]
 
-    Looks for the last component of the dotted key as ``key =`` (TOML) or
-    ``"key":`` (JSON), preferring a match after the line that opens its
-    parent table.  Returns None when nothing plausible is found.
+
+def line_of(text: str, field: str | None) -> int | None:
+    """Best-effort 1-based line of ``field`` (``payoffs.Row[1]``, ``strategies.s.states.war.play``).
+
+    TOML: tracks ``[table]`` headers and dotted keys, and looks for the
+    remaining parts as keys of inline tables on the line.  JSON: the first
+    ``"key":`` of the last part after its parent.  None when nothing fits.
     """
     if not field:
         return None
-    path = [re.sub(r"\[.*$|\s*\(.*$", "", part) for part in field.split(".")]
-    path = [p for p in path if p]
+    path = [re.sub(r"\[.*$|\s*\(.*$", "", part).strip() for part in re.findall(r'"[^"]*"|[^.]+', field)]
+    path = [p.strip('"') for p in path if p]
     if not path:
         return None
     lines = text.splitlines()
+    best, best_len = None, 0
+    header: list[str] = []
+    for k, line in enumerate(lines):
+        stripped = line.strip()
+        m = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", stripped)
+        if m:
+            header = _key_tokens(m.group(1))
+            continue
+        m = re.match(r'^((?:"[^"]*"|[A-Za-z0-9_.\'-]|\s)+?)\s*=', stripped)
+        if not m:
+            continue
+        ctx = header + _key_tokens(m.group(1))
+        n = len(ctx)
+        if path[:n] != ctx[:len(path)] or n == 0:
+            continue
+        covered = min(n, len(path))
+        rest = stripped[m.end():]
+        for part in path[n:]:
+            if re.search(rf'(^|[{{,\s])"?{re.escape(part)}"?\s*=', rest):
+                covered += 1
+            else:
+                break
+        if covered > best_len:
+            best, best_len = k + 1, covered
+    if best is not None:
+        return best
+    # JSON and anything else: the last part as a key, after its parent if possible
     start = 0
     if len(path) > 1:
-        parent = re.escape(path[-2])
         for k, line in enumerate(lines):
-            if re.match(rf'^\s*(\[\s*"?{parent}"?\s*\]|"{parent}"\s*:)', line):
+            if re.search(rf'"{re.escape(path[-2])}"\s*:', line):
                 start = k
                 break
-    key = re.escape(path[-1])
-    pattern = re.compile(rf'^\s*("?{key}"?\s*=|"{key}"\s*:|.*[{{,]\s*"?{key}"?\s*[=:])')
-    for k in range(start, len(lines)):
-        if pattern.match(lines[k]):
-            return k + 1
-    for k in range(0, start):
-        if pattern.match(lines[k]):
+    pattern = re.compile(rf'"{re.escape(path[-1])}"\s*:')
+    for k in list(range(start, len(lines))) + list(range(0, start)):
+        if pattern.search(lines[k]):
             return k + 1
     return None

@@ -1,0 +1,446 @@
+"""Public monitoring: what the players see after each period.
+
+Three kinds, all with optional *trembles* (each intended action is replaced,
+uniformly, by another with probability ``tremble``; payoffs and signals
+follow the action actually played) and a *delay* (a signal becomes public
+``delay`` periods after the period it reports):
+
+``perfect``
+    The signal is the action profile actually played (label ``"C,D"``).
+    A player counts as *blamed* exactly when it played a hostile action.
+``attribution``
+    Each player is blamed or not, independently given the profile:
+    ``P(blamed | attacked) = detection``, ``P(blamed | restrained) =
+    false_flag``.  With a clarification channel every blame is then
+    examined: a false blame is *cleared* with probability
+    ``effectiveness``, a real attack is cleared (deception) with
+    probability ``deception``; otherwise the blame is *confirmed*.  Each
+    use of the channel (one per blame) costs every player ``cost``.
+    Signal labels list each player's status: ``"clear,blamed"``, or with a
+    channel ``"clear,confirmed"`` / ``"cleared,clear"``.
+``table``
+    Any finite signal set: one probability row per action profile, and the
+    players each signal blames.
+
+Hostile actions (``hostile``, action labels) default to every action but
+each player's first.  Every kind compiles to a :class:`SignalStructure`,
+the form the solver reads.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelError
+from .numbers import Number, format_number, is_exact, parse_number, parse_probability
+from .stage import StageGame
+
+__all__ = [
+    "Clarification",
+    "Monitoring",
+    "PerfectMonitoring",
+    "AttributionMonitoring",
+    "TableMonitoring",
+    "SignalStructure",
+    "monitoring_from_mapping",
+    "monitoring_to_mapping",
+    "signal_structure",
+    "KINDS",
+]
+
+KINDS = ("perfect", "attribution", "table")
+_SUM_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """A clarification channel (hotline) examining each blame before it becomes public."""
+
+    effectiveness: Number  # P(a false blame is cleared)
+    deception: Number  # P(a real attack is cleared)
+    cost: Number = Fraction(0)  # stage-payoff cost to every player per use (one use per blame)
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """Common part of every monitoring kind."""
+
+    tremble: Number = Fraction(0)
+    delay: int = 0
+    hostile: tuple[str, ...] | None = None  # action labels; None = every action but the first
+
+    kind = "base"
+
+    def __post_init__(self) -> None:
+        _check_probability(self.tremble, "monitoring.tremble")
+        if isinstance(self.delay, bool) or not isinstance(self.delay, int) or self.delay < 0:
+            raise ModelError(f"expected a whole number of periods >= 0, got {self.delay!r}", field="monitoring.delay")
+
+
+@dataclass(frozen=True)
+class PerfectMonitoring(Monitoring):
+    """The signal is the action profile."""
+
+    kind = "perfect"
+
+
+@dataclass(frozen=True)
+class AttributionMonitoring(Monitoring):
+    """Independent blame per player (see the module docstring)."""
+
+    detection: Number = Fraction(1)
+    false_flag: Number = Fraction(0)
+    clarification: Clarification | None = None
+
+    kind = "attribution"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_probability(self.detection, "monitoring.detection")
+        _check_probability(self.false_flag, "monitoring.false_flag")
+        if self.clarification is not None:
+            _check_probability(self.clarification.effectiveness, "monitoring.clarification.effectiveness")
+            _check_probability(self.clarification.deception, "monitoring.clarification.deception")
+
+
+@dataclass(frozen=True)
+class TableMonitoring(Monitoring):
+    """A signal distribution given per action profile."""
+
+    signals: tuple[str, ...] = ()
+    rows: tuple[tuple[str, tuple[Number, ...]], ...] = ()  # ("C,D", probabilities), in file order
+    blames: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (signal, players blamed)
+
+    kind = "table"
+
+
+def _check_probability(x: Number, where: str) -> None:
+    if x < 0 or x > 1:
+        raise ModelError(f"expected a probability in [0, 1], got {format_number(x)}", field=where)
+
+
+# -- the compiled form --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SignalStructure:
+    """Monitoring compiled against a game: what the solver reads.
+
+    ``prob[a_1, ..., a_N, y]`` is ``P(y | a)`` for the profile actually
+    played.  For each signal, ``blamed`` is the set of players blamed,
+    ``confirmed``/``cleared`` split the blames after clarification (without a
+    channel every blame is confirmed), and ``profile`` is the action profile
+    under perfect monitoring (None otherwise).  ``cost[y]`` is what every
+    player pays for clarification when ``y`` is the signal.
+    """
+
+    kind: str
+    labels: tuple[str, ...]
+    prob: np.ndarray
+    blamed: tuple[frozenset[int], ...]
+    confirmed: tuple[frozenset[int], ...]
+    cleared: tuple[frozenset[int], ...]
+    profile: tuple[tuple[int, ...] | None, ...]
+    cost: tuple[Number, ...]
+    hostile: tuple[frozenset[int], ...]  # per player: indices of hostile actions
+    tremble: Number
+    delay: int
+    has_clarification: bool
+    descriptions: tuple[str, ...] = field(default=())
+
+    @property
+    def n_signals(self) -> int:
+        return len(self.labels)
+
+    @property
+    def is_exact(self) -> bool:
+        return is_exact(self.tremble) and all(is_exact(v) for v in self.prob.flat) and all(
+            is_exact(c) for c in self.cost
+        )
+
+
+def _hostile_sets(game: StageGame, hostile: tuple[str, ...] | None) -> tuple[frozenset[int], ...]:
+    if hostile is None:
+        return tuple(frozenset(range(1, k)) for k in game.shape)
+    known = {a for acts in game.actions for a in acts}
+    for label in hostile:
+        if label not in known:
+            raise ModelError(
+                f"unknown action {label!r}; actions are {', '.join(sorted(known))}", field="monitoring.hostile"
+            )
+    return tuple(frozenset(k for k, a in enumerate(acts) if a in hostile) for acts in game.actions)
+
+
+def _describe(game: StageGame, blamed: frozenset[int], confirmed: frozenset[int], cleared: frozenset[int],
+              channel: bool) -> str:
+    if not blamed:
+        return "nobody blamed"
+    if not channel:
+        return "blamed: " + ", ".join(game.players[j] for j in sorted(blamed))
+    parts = []
+    if confirmed:
+        parts.append("confirmed: " + ", ".join(game.players[j] for j in sorted(confirmed)))
+    if cleared:
+        parts.append("cleared: " + ", ".join(game.players[j] for j in sorted(cleared)))
+    return "; ".join(parts)
+
+
+def signal_structure(game: StageGame, monitoring: Monitoring) -> SignalStructure:
+    """Compile ``monitoring`` against ``game`` (validating labels, keys and rows).
+
+    Examples
+    --------
+    >>> from models import catalog
+    >>> s = signal_structure(catalog.load("prisoners-dilemma"), AttributionMonitoring(
+    ...     detection=Fraction(9, 10), false_flag=Fraction(1, 20)))
+    >>> s.labels
+    ('clear,clear', 'clear,blamed', 'blamed,clear', 'blamed,blamed')
+    >>> str(s.prob[0, 1, 1])  # Row restrains, Column attacks: only Column blamed
+    '171/200'
+    """
+    hostile = _hostile_sets(game, monitoring.hostile)
+    n = game.n_players
+    if isinstance(monitoring, PerfectMonitoring):
+        profiles = list(game.profiles())
+        labels = tuple(",".join(game.actions[i][a] for i, a in enumerate(p)) for p in profiles)
+        prob = np.zeros(game.shape + (len(profiles),), dtype=object)
+        prob[...] = Fraction(0)
+        for y, p in enumerate(profiles):
+            prob[p + (y,)] = Fraction(1)
+        blamed = tuple(frozenset(i for i in range(n) if p[i] in hostile[i]) for p in profiles)
+        desc = tuple(_describe(game, b, b, frozenset(), False) for b in blamed)
+        return SignalStructure("perfect", labels, prob, blamed, blamed, tuple(frozenset() for _ in blamed),
+                               tuple(profiles), tuple(Fraction(0) for _ in profiles), hostile, monitoring.tremble,
+                               monitoring.delay, False, desc)
+    if isinstance(monitoring, AttributionMonitoring):
+        ch = monitoring.clarification
+        statuses = ("clear", "confirmed", "cleared") if ch else ("clear", "blamed")
+        alpha, beta = monitoring.detection, monitoring.false_flag
+        one = Fraction(1) if is_exact(alpha) and is_exact(beta) else 1.0
+
+        def p_status(status: str, attacked: bool) -> Number:
+            blame = alpha if attacked else beta
+            if status == "clear":
+                return one - blame
+            if ch is None:
+                return blame
+            clear_p = ch.deception if attacked else ch.effectiveness
+            return blame * clear_p if status == "cleared" else blame * (one - clear_p)
+
+        combos = list(itertools.product(statuses, repeat=n))
+        labels = tuple(",".join(c) for c in combos)
+        prob = np.empty(game.shape + (len(combos),), dtype=object)
+        for a in game.profiles():
+            for y, combo in enumerate(combos):
+                value: Number = one
+                for i, status in enumerate(combo):
+                    value = value * p_status(status, a[i] in hostile[i])
+                prob[a + (y,)] = value
+        blamed = tuple(frozenset(i for i, s in enumerate(c) if s != "clear") for c in combos)
+        confirmed = tuple(frozenset(i for i, s in enumerate(c) if s in ("blamed", "confirmed")) for c in combos)
+        cleared = tuple(frozenset(i for i, s in enumerate(c) if s == "cleared") for c in combos)
+        unit_cost = ch.cost if ch else Fraction(0)
+        cost = tuple(unit_cost * len(b) for b in blamed)
+        desc = tuple(_describe(game, b, c, cl, ch is not None) for b, c, cl in zip(blamed, confirmed, cleared))
+        return SignalStructure("attribution", labels, prob, blamed, confirmed, cleared,
+                               tuple(None for _ in combos), cost, hostile, monitoring.tremble, monitoring.delay,
+                               ch is not None, desc)
+    if isinstance(monitoring, TableMonitoring):
+        return _table_structure(game, monitoring, hostile)
+    raise ModelError(f"unknown monitoring kind {monitoring.kind!r}", field="monitoring.kind")
+
+
+def _table_structure(game: StageGame, m: TableMonitoring, hostile: tuple[frozenset[int], ...]) -> SignalStructure:
+    signals = m.signals
+    if not signals:
+        raise ModelError("expected a non-empty list of signal labels", field="monitoring.signals")
+    if len(set(signals)) != len(signals):
+        raise ModelError("duplicate signal label", field="monitoring.signals")
+    keys = {",".join(game.actions[i][a] for i, a in enumerate(p)): p for p in game.profiles()}
+    prob = np.empty(game.shape + (len(signals),), dtype=object)
+    seen = set()
+    for key, row in m.rows:
+        where = f"monitoring.table.{key}"
+        if key not in keys:
+            raise ModelError(
+                f"unknown profile {key!r}; keys are action labels joined by ',' such as {next(iter(keys))!r}",
+                field=where,
+            )
+        if len(row) != len(signals):
+            raise ModelError(f"expected {len(signals)} probabilities (one per signal), got {len(row)}", field=where)
+        for p in row:
+            _check_probability(p, where)
+        total = sum(row)
+        exact_row = all(is_exact(p) for p in row)
+        if (exact_row and total != 1) or (not exact_row and abs(float(total) - 1) > _SUM_TOL):
+            raise ModelError(f"probabilities sum to {format_number(total)}, not 1", field=where)
+        seen.add(key)
+        for y, p in enumerate(row):
+            prob[keys[key] + (y,)] = p
+    missing = [k for k in keys if k not in seen]
+    if missing:
+        raise ModelError(f"no row for profile {missing[0]!r}", field="monitoring.table")
+    blame_map = dict(m.blames)
+    for sig in blame_map:
+        if sig not in signals:
+            raise ModelError(f"unknown signal {sig!r}; signals are {', '.join(signals)}",
+                             field=f"monitoring.blames.{sig}")
+    blamed = []
+    for sig in signals:
+        players = blame_map.get(sig, ())
+        idx = []
+        for p in players:
+            if p not in game.players:
+                raise ModelError(f"unknown player {p!r}; players are {', '.join(game.players)}",
+                                 field=f"monitoring.blames.{sig}")
+            idx.append(game.players.index(p))
+        blamed.append(frozenset(idx))
+    blamed_t = tuple(blamed)
+    desc = tuple(_describe(game, b, b, frozenset(), False) for b in blamed_t)
+    return SignalStructure("table", tuple(signals), prob, blamed_t, blamed_t, tuple(frozenset() for _ in signals),
+                           tuple(None for _ in signals), tuple(Fraction(0) for _ in signals), hostile, m.tremble,
+                           m.delay, False, desc)
+
+
+# -- reading and writing --------------------------------------------------------------------------------
+
+_COMMON = ("kind", "tremble", "delay", "hostile")
+_KEYS = {
+    "perfect": _COMMON,
+    "attribution": _COMMON + ("detection", "false_flag", "clarification"),
+    "table": _COMMON + ("signals", "table", "blames"),
+}
+
+
+def _prob(data: Mapping[str, Any], key: str, default: Number, prefix: str = "monitoring") -> Number:
+    if key not in data:
+        return default
+    return parse_probability(data[key], field=f"{prefix}.{key}")
+
+
+def monitoring_from_mapping(data: Mapping[str, Any] | None) -> Monitoring:
+    """Read the ``[monitoring]`` table of a model file (None means perfect monitoring)."""
+    if data is None:
+        return PerfectMonitoring()
+    if not isinstance(data, Mapping):
+        raise ModelError("expected a table", field="monitoring")
+    kind = data.get("kind", "perfect")
+    if kind not in KINDS:
+        raise ModelError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}", field="monitoring.kind")
+    for key in data:
+        if key not in _KEYS[kind]:
+            raise ModelError(f"unknown key {key!r} for kind {kind!r}; known keys are {', '.join(_KEYS[kind])}",
+                             field=f"monitoring.{key}")
+    tremble = _prob(data, "tremble", Fraction(0))
+    delay = data.get("delay", 0)
+    if isinstance(delay, bool) or not isinstance(delay, int) or delay < 0:
+        raise ModelError(f"expected a whole number of periods >= 0, got {delay!r}", field="monitoring.delay")
+    hostile = data.get("hostile")
+    if hostile is not None:
+        if not isinstance(hostile, list) or not all(isinstance(h, str) for h in hostile):
+            raise ModelError("expected a list of action labels", field="monitoring.hostile")
+        hostile = tuple(hostile)
+    if kind == "perfect":
+        return PerfectMonitoring(tremble, delay, hostile)
+    if kind == "attribution":
+        clar = None
+        if "clarification" in data:
+            c = data["clarification"]
+            if not isinstance(c, Mapping):
+                raise ModelError("expected a table", field="monitoring.clarification")
+            for key in c:
+                if key not in ("effectiveness", "deception", "cost"):
+                    raise ModelError(f"unknown key {key!r}; known keys are effectiveness, deception, cost",
+                                     field=f"monitoring.clarification.{key}")
+            cost = parse_number(c.get("cost", 0), field="monitoring.clarification.cost")
+            clar = Clarification(_prob(c, "effectiveness", Fraction(0), "monitoring.clarification"),
+                                 _prob(c, "deception", Fraction(0), "monitoring.clarification"), cost)
+        return AttributionMonitoring(tremble, delay, hostile, _prob(data, "detection", Fraction(1)),
+                                     _prob(data, "false_flag", Fraction(0)), clar)
+    signals = data.get("signals")
+    if not isinstance(signals, list) or not signals or not all(isinstance(s, str) for s in signals):
+        raise ModelError("expected a non-empty list of signal labels", field="monitoring.signals")
+    table = data.get("table")
+    if not isinstance(table, Mapping):
+        raise ModelError("expected a table with one probability row per action profile", field="monitoring.table")
+    rows = []
+    for key, row in table.items():
+        if not isinstance(row, list):
+            raise ModelError("expected a list of probabilities", field=f"monitoring.table.{key}")
+        rows.append((key, tuple(parse_number(v, field=f"monitoring.table.{key}") for v in row)))
+    blames = data.get("blames", {})
+    if not isinstance(blames, Mapping):
+        raise ModelError("expected a table naming the players each signal blames", field="monitoring.blames")
+    blame_pairs = []
+    for sig, players in blames.items():
+        if not isinstance(players, list) or not all(isinstance(p, str) for p in players):
+            raise ModelError("expected a list of player labels", field=f"monitoring.blames.{sig}")
+        blame_pairs.append((sig, tuple(players)))
+    return TableMonitoring(tremble, delay, hostile, tuple(signals), tuple(rows), tuple(blame_pairs))
+
+
+def _plain(x: Number) -> int | str | float:
+    if is_exact(x):
+        text = format_number(x)
+        return int(text) if "/" not in text else text
+    return float(x)
+
+
+def monitoring_to_mapping(m: Monitoring) -> dict[str, Any]:
+    """The ``[monitoring]`` table for ``m`` (defaults omitted)."""
+    out: dict[str, Any] = {"kind": m.kind}
+    if m.tremble != 0:
+        out["tremble"] = _plain(m.tremble)
+    if m.delay:
+        out["delay"] = m.delay
+    if m.hostile is not None:
+        out["hostile"] = list(m.hostile)
+    if isinstance(m, AttributionMonitoring):
+        out["detection"] = _plain(m.detection)
+        out["false_flag"] = _plain(m.false_flag)
+        if m.clarification is not None:
+            out["clarification"] = {
+                "effectiveness": _plain(m.clarification.effectiveness),
+                "deception": _plain(m.clarification.deception),
+                "cost": _plain(m.clarification.cost),
+            }
+    if isinstance(m, TableMonitoring):
+        out["signals"] = list(m.signals)
+        out["table"] = {k: [_plain(v) for v in row] for k, row in m.rows}
+        out["blames"] = {s: list(p) for s, p in m.blames}
+    return out
+
+
+def with_overrides(m: Monitoring, **changes: Any) -> Monitoring:
+    """A copy of ``m`` with some parameters changed (None values are ignored).
+
+    ``detection`` or ``false_flag`` on a non-attribution monitoring turn it
+    into attribution monitoring (detection 1 and false flag 0 unless given),
+    keeping tremble, delay and hostile actions.
+    """
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if not changes:
+        return m
+    common = {"tremble": changes.get("tremble", m.tremble), "delay": changes.get("delay", m.delay),
+              "hostile": m.hostile}
+    if ("detection" in changes or "false_flag" in changes) and not isinstance(m, AttributionMonitoring):
+        return AttributionMonitoring(**common, detection=changes.get("detection", Fraction(1)),
+                                     false_flag=changes.get("false_flag", Fraction(0)))
+    if isinstance(m, AttributionMonitoring):
+        return AttributionMonitoring(**common, detection=changes.get("detection", m.detection),
+                                     false_flag=changes.get("false_flag", m.false_flag),
+                                     clarification=m.clarification)
+    if isinstance(m, TableMonitoring):
+        return TableMonitoring(**common, signals=m.signals, rows=m.rows, blames=m.blames)
+    return PerfectMonitoring(**common)
+
+
+def profile_key(game: StageGame, profile: Sequence[int]) -> str:
+    """The table key of a profile: action labels joined by ','."""
+    return ",".join(game.actions[i][a] for i, a in enumerate(profile))

@@ -1,0 +1,309 @@
+"""The joint Markov chain of a strategy profile under public monitoring.
+
+Conventions
+-----------
+A *joint state* is ``(q_1, ..., q_N, queue)``: each player's automaton
+state and, when signals are delayed by ``L`` periods, the last ``L``
+*events* not yet public (oldest first; ``-1`` marks "nothing yet").  An
+*event* is what a period produces: the public signal, and (when tracked)
+which players actually attacked.  Each period:
+
+1. every player draws an intended action from ``sigma_i(q_i)``; a tremble
+   replaces it, uniformly, by another action with probability ``epsilon``;
+2. payoffs and the event follow the profile actually played:
+   ``G[a, e]`` is the probability of event ``e`` given the *intended*
+   profile ``a``, and ``stage[a, i]`` player ``i``'s expected payoff
+   (clarification costs included);
+3. the signal that becomes public (this period's, or the queue's oldest)
+   moves every automaton: ``q_i' ~ tau_i(q_i, y)``.
+
+So ``P[s, s'] = sum_e pe[s, e] K[s, e, s']`` with ``pe = W G``, where
+``W[s, a] = prod_i sigma_i(a_i | q_i)`` and ``K`` is the deterministic
+queue shift times the automata's transition (kept as a list of edges).  Deviations replace one
+player's row of ``W``.  The chain keeps every joint state reachable under
+*some* action sequence (deviations included), as the equilibrium checks
+need.
+
+Exact (Fraction object arrays) when every input is rational and asked
+for; float64 otherwise.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from models.automata import BoundAutomaton
+from models.errors import SolverError
+from models.monitoring import SignalStructure
+from models.numbers import Number, to_exact
+from models.stage import StageGame
+
+__all__ = ["Chain", "build_chain", "MAX_STATES"]
+
+#: Joint chains larger than this are refused (the state space is a product; see the error message).
+MAX_STATES = 50_000
+
+
+@dataclass(frozen=True, eq=False)
+class Chain:
+    """A profile's joint chain and the pieces from which deviations are built."""
+
+    exact: bool
+    game: StageGame
+    signals: SignalStructure
+    automata: tuple[BoundAutomaton, ...]
+    states: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]  # (automaton states, queue of events)
+    init: np.ndarray  # (S,) initial distribution over joint states
+    events: tuple[tuple[int, tuple[bool, ...] | None], ...]  # (signal, actual hostile flags or None)
+    profiles: tuple[tuple[int, ...], ...]  # intended profiles, C order
+    G: np.ndarray  # (A, E) event probabilities given the intended profile
+    stage: np.ndarray  # (A, N) expected stage payoffs given the intended profile
+    attack: np.ndarray  # (A,) probability that somebody actually attacks, given the intended profile
+    sig: tuple[np.ndarray, ...]  # per player: (S, A_i) mixed action in each joint state
+    edge_s: np.ndarray  # next-state kernel as edges: from state edge_s on event edge_e
+    edge_e: np.ndarray  # to state edge_t with probability edge_p
+    edge_t: np.ndarray
+    edge_p: np.ndarray
+    delay: int
+
+    @property
+    def n_states(self) -> int:
+        return len(self.states)
+
+    @property
+    def n_players(self) -> int:
+        return self.game.n_players
+
+    def zero(self) -> Number:
+        return Fraction(0) if self.exact else 0.0
+
+    def one(self) -> Number:
+        return Fraction(1) if self.exact else 1.0
+
+    # -- profile weights --------------------------------------------------------------------------
+
+    def weights(self, player: int | None = None, action: int | None = None) -> np.ndarray:
+        """``W[s, a]``: probability of intended profile ``a`` in state ``s``.
+
+        With ``player`` and ``action`` given, that player intends ``action``
+        for sure (a one-shot deviation) and the others follow the profile.
+        """
+        S = self.n_states
+        W = np.ones((S, len(self.profiles)), dtype=object if self.exact else float)
+        for k, prof in enumerate(self.profiles):
+            col = np.ones(S, dtype=object if self.exact else float)
+            for i, a in enumerate(prof):
+                if i == player:
+                    if a != action:
+                        col = col * 0
+                    continue
+                col = col * self.sig[i][:, a]
+            W[:, k] = col
+        return W
+
+    def event_probabilities(self, W: np.ndarray | None = None) -> np.ndarray:
+        """``pe[s, e]``: probability of each event in each state under weights ``W``."""
+        return (self.weights() if W is None else W) @ self.G
+
+    def transition(self, W: np.ndarray | None = None) -> np.ndarray:
+        """Dense ``P[s, s']`` under weights ``W`` (default: the profile itself)."""
+        return self.transition_from_events(self.event_probabilities(W))
+
+    def transition_from_events(self, pe: np.ndarray) -> np.ndarray:
+        """Dense ``P[s, s']`` given the event probabilities ``pe[s, e]`` of every state."""
+        w = pe[self.edge_s, self.edge_e] * self.edge_p
+        S = self.n_states
+        if self.exact:
+            P = np.empty((S, S), dtype=object)
+            P[...] = Fraction(0)
+            for s, t, x in zip(self.edge_s.tolist(), self.edge_t.tolist(), w):
+                if x:
+                    P[s, t] += x
+            return P
+        P = np.zeros((S, S))
+        np.add.at(P, (self.edge_s, self.edge_t), w)
+        return P
+
+    def expect(self, V: np.ndarray) -> np.ndarray:
+        """``KV[s, e] = E[V(s') | s, e]`` for a vector (or ``S x k`` matrix) ``V`` over joint states."""
+        S, E = self.n_states, len(self.events)
+        shape = (S, E) + V.shape[1:]
+        if self.exact:
+            out = np.empty(shape, dtype=object)
+            out[...] = Fraction(0)
+            for s, e, t, p in zip(self.edge_s.tolist(), self.edge_e.tolist(), self.edge_t.tolist(), self.edge_p):
+                out[s, e] = out[s, e] + p * V[t]
+            return out
+        out = np.zeros(shape)
+        contrib = self.edge_p.reshape((-1,) + (1,) * (V.ndim - 1)) * V[self.edge_t]
+        np.add.at(out, (self.edge_s, self.edge_e), contrib)
+        return out
+
+    def reward(self, W: np.ndarray | None = None) -> np.ndarray:
+        """``r[s, i]``: expected stage payoff of each player in each state."""
+        W = self.weights() if W is None else W
+        return W @ self.stage
+
+    def state_name(self, s: int) -> str:
+        """``peace / war`` style name of a joint state (with pending signals when delayed)."""
+        qs, queue = self.states[s]
+        name = " / ".join(self.automata[i].states[q] for i, q in enumerate(qs))
+        if self.delay:
+            pending = [self.signals.labels[self.events[e][0]] if e >= 0 else "-" for e in queue]
+            name += " [pending: " + "; ".join(pending) + "]"
+        return name
+
+
+def _convert(arr: np.ndarray, exact: bool) -> np.ndarray:
+    if exact:
+        out = np.empty(arr.size, dtype=object)
+        out[:] = [to_exact(v) for v in arr.flat]
+        return out.reshape(arr.shape)
+    return np.asarray(arr, dtype=float)
+
+
+def _tremble_matrix(k: int, eps: Number, exact: bool) -> np.ndarray:
+    """``T[a, a']``: probability of playing ``a'`` when intending ``a``."""
+    one = Fraction(1) if exact else 1.0
+    T = np.empty((k, k), dtype=object if exact else float)
+    for a in range(k):
+        for b in range(k):
+            if k == 1:
+                T[a, b] = one
+            else:
+                T[a, b] = (one - eps) if a == b else eps / (k - 1)
+    return T
+
+
+def build_chain(
+    game: StageGame,
+    signals: SignalStructure,
+    automata: tuple[BoundAutomaton, ...],
+    *,
+    exact: bool,
+    track_attacks: bool = False,
+) -> Chain:
+    """Build the joint chain (see the module docstring).
+
+    ``track_attacks`` puts who actually attacked into the events, which the
+    escalation metrics need when signals are delayed.
+    """
+    n = game.n_players
+    if len(automata) != n:
+        raise SolverError(f"expected {n} strategies (one per player), got {len(automata)}")
+    eps = to_exact(signals.tremble) if exact else float(signals.tremble)
+    payoffs = game.exact_payoffs() if exact else game.float_payoffs()
+    prob = _convert(signals.prob, exact)
+    cost = [to_exact(c) if exact else float(c) for c in signals.cost]
+    profiles = tuple(game.profiles())
+    trembles = [_tremble_matrix(k, eps, exact) for k in game.shape]
+    hostile = signals.hostile
+    L = signals.delay
+    tracked = track_attacks
+    # events: (signal, flags) when tracked, else the signal alone
+    flag_options = list(itertools.product((False, True), repeat=n)) if tracked else [None]
+    event_list = [(y, f) for y in range(signals.n_signals) for f in flag_options]
+    event_index = {ev: e for e, ev in enumerate(event_list)}
+    zero = Fraction(0) if exact else 0.0
+    A, E = len(profiles), len(event_list)
+    G = np.full((A, E), zero, dtype=object if exact else float)
+    stage = np.full((A, n), zero, dtype=object if exact else float)
+    attack = np.full(A, zero, dtype=object if exact else float)
+    for k, intended in enumerate(profiles):
+        for actual in profiles:
+            w = Fraction(1) if exact else 1.0
+            for i in range(n):
+                w = w * trembles[i][intended[i], actual[i]]
+            if not w:
+                continue
+            flags = tuple(actual[i] in hostile[i] for i in range(n))
+            if any(flags):
+                attack[k] += w
+            for i in range(n):
+                stage[k, i] += w * payoffs[i][actual]
+            for y in range(signals.n_signals):
+                py = prob[actual + (y,)]
+                if not py:
+                    continue
+                G[k, event_index[(y, flags if tracked else None)]] += w * py
+                for i in range(n):
+                    stage[k, i] -= w * py * cost[y]
+    possible = [e for e in range(E) if any(G[k, e] for k in range(A))]
+
+    taus = [_convert(b.tau, exact) for b in automata]
+    sigmas = [_convert(b.sigma, exact) for b in automata]
+    inits = [_convert(b.init, exact) for b in automata]
+
+    def moves(qs: tuple[int, ...], y: int | None) -> list[tuple[tuple[int, ...], Number]]:
+        if y is None:
+            return [(qs, Fraction(1) if exact else 1.0)]
+        options = []
+        for i, q in enumerate(qs):
+            row = taus[i][q, y]
+            options.append([(q2, p) for q2, p in enumerate(row) if p])
+        out = []
+        for combo in itertools.product(*options):
+            p = Fraction(1) if exact else 1.0
+            for _, pi in combo:
+                p = p * pi
+            out.append((tuple(q2 for q2, _ in combo), p))
+        return out
+
+    def successors(state: tuple[tuple[int, ...], tuple[int, ...]], e: int):
+        qs, queue = state
+        if L == 0:
+            return [((q2, ()), p) for q2, p in moves(qs, event_list[e][0])]
+        head = queue[0]
+        new_queue = queue[1:] + (e,)
+        y = None if head < 0 else event_list[head][0]
+        return [((q2, new_queue), p) for q2, p in moves(qs, y)]
+
+    start_queue = tuple([-1] * L)
+    init_states = []
+    for combo in itertools.product(*[[(q, p) for q, p in enumerate(ini) if p] for ini in inits]):
+        p = Fraction(1) if exact else 1.0
+        for _, pi in combo:
+            p = p * pi
+        init_states.append(((tuple(q for q, _ in combo), start_queue), p))
+    index: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+    order: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    todo: deque[tuple[tuple[int, ...], tuple[int, ...]]] = deque()
+    for st, _ in init_states:
+        if st not in index:
+            index[st] = len(order)
+            order.append(st)
+            todo.append(st)
+    edges: list[tuple[int, int, int, Number]] = []
+    while todo:
+        st = todo.popleft()
+        s = index[st]
+        for e in possible:
+            for nxt, p in successors(st, e):
+                if nxt not in index:
+                    if len(order) >= MAX_STATES:
+                        raise SolverError(
+                            f"the joint chain has more than {MAX_STATES} states (automaton states multiply, and "
+                            "each period of delay multiplies them by the number of signals); use fewer states "
+                            "or a shorter delay"
+                        )
+                    index[nxt] = len(order)
+                    order.append(nxt)
+                    todo.append(nxt)
+                edges.append((s, e, index[nxt], p))
+    S = len(order)
+    edge_s = np.array([x[0] for x in edges], dtype=np.int64)
+    edge_e = np.array([x[1] for x in edges], dtype=np.int64)
+    edge_t = np.array([x[2] for x in edges], dtype=np.int64)
+    edge_p = np.array([x[3] for x in edges], dtype=object if exact else float)
+    init = np.full(S, zero, dtype=object if exact else float)
+    for st, p in init_states:
+        init[index[st]] += p
+    sig = tuple(np.array([sigmas[i][st[0][i]] for st in order], dtype=object if exact else float).reshape(S, -1)
+                for i in range(n))
+    return Chain(exact, game, signals, automata, tuple(order), init, tuple(event_list), profiles, G, stage, attack,
+                 sig, edge_s, edge_e, edge_t, edge_p, L)

@@ -1,0 +1,373 @@
+"""Every discount factor for which a profile is a PPE, and for which it is Nash.
+
+The set is a union of intervals, not always a threshold: public tit-for-tat
+under noise, for instance, is an equilibrium only for a window of patience.
+
+PPE, exact method
+-----------------
+With ``D(delta) = det(I - delta P)`` (positive on [0, 1)), every one-shot
+gain ``d(delta) = Q_i(s, b) - V_i(s)`` times ``D`` is a polynomial of degree
+at most ``S + 1`` in ``delta`` (Cramer's rule).  We evaluate it exactly at
+``S + 2`` rational points, interpolate, isolate the real roots of each
+polynomial in (0, 1) with Sturm sequences, and test the sign of every
+polynomial on each cell between consecutive roots and at the roots
+themselves.  Endpoints are exact rationals where the root is rational (the
+usual case for textbook closed forms) and otherwise accurate to 1e-13.
+
+Nash, and PPE for large or float models
+---------------------------------------
+The Nash condition compares with an optimal best reply, a maximum over
+policies, so it is not one polynomial.  We scan a grid of discount factors
+(:data:`GRID` points, plus the PPE endpoints, since every PPE is Nash),
+bisect every change of verdict to 1e-12 and recognise rational endpoints
+exactly where the model is rational.  A window narrower than the grid
+spacing could be missed; the result says which method was used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from models.automata import Automaton, bind
+from models.monitoring import (
+    AttributionMonitoring,
+    Clarification,
+    Monitoring,
+    PerfectMonitoring,
+    TableMonitoring,
+    signal_structure,
+)
+from models.numbers import Number, json_number, to_exact
+from models.repeated import RepeatedModel
+
+from . import exact_linalg
+from .chain import Chain
+from .equilibrium import _tolerance, best_reply, one_shot_gains
+from .markov import discounted, identity
+from .poly import Root, evaluate, interpolate, real_roots
+from .profiles import BoundProfile, bind_profile, profile_chain
+
+__all__ = ["Interval", "DeltaIntervals", "critical_deltas", "GRID"]
+
+GRID = 400
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: Number
+    hi: Number
+    lo_closed: bool
+    hi_closed: bool
+
+    def to_list(self) -> list[Any]:
+        return [json_number(self.lo), json_number(self.hi)]
+
+    def text(self, fmt: Callable[[Number], str]) -> str:
+        return f"{'[' if self.lo_closed else '('}{fmt(self.lo)}, {fmt(self.hi)}{']' if self.hi_closed else ')'}"
+
+
+@dataclass(frozen=True)
+class DeltaIntervals:
+    players: tuple[str, ...]
+    strategies: tuple[str, ...]
+    ppe: tuple[Interval, ...]
+    nash: tuple[Interval, ...]
+    ppe_method: str
+    nash_method: str
+    exact: bool
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        def detail(ivs: tuple[Interval, ...]) -> list[dict[str, Any]]:
+            return [{"lo": json_number(i.lo), "hi": json_number(i.hi), "closed": [i.lo_closed, i.hi_closed]}
+                    for i in ivs]
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "exact": self.exact,
+            "players": list(self.players),
+            "strategies": list(self.strategies),
+            "ppe": [i.to_list() for i in self.ppe],
+            "nash": [i.to_list() for i in self.nash],
+            "ppe_intervals": detail(self.ppe),
+            "nash_intervals": detail(self.nash),
+            "ppe_method": self.ppe_method,
+            "nash_method": self.nash_method,
+            "notes": list(self.notes),
+        }
+
+
+# -- the exact PPE method ---------------------------------------------------------------------------------
+
+
+def _gain_polynomials(chain: Chain) -> list[list[Fraction]]:
+    """``N(delta) = D(delta) * (Q_i(s, b) - V_i(s))`` for every player, state and action, as polynomials."""
+    S = chain.n_states
+    P = chain.transition()
+    r = chain.reward()
+    points = [Fraction(k, S + 3) for k in range(S + 2)]
+    samples: list[np.ndarray] = []
+    for d in points:
+        A = identity(S, True) - d * P
+        V, det = exact_linalg.solve_with_det(A, (1 - d) * r)
+        cols = [one_shot_gains(chain, V, d, i) * det for i in range(chain.n_players)]
+        samples.append(np.concatenate([c.reshape(-1) for c in cols]))
+    table = np.stack(samples)  # (points, constraints)
+    polys = [interpolate(points, list(table[:, k])) for k in range(table.shape[1])]
+    # guard: the degree bound S + 1 must hold; check one extra point
+    check = Fraction(S + 2, S + 3)
+    A = identity(S, True) - check * P
+    V, det = exact_linalg.solve_with_det(A, (1 - check) * r)
+    direct = np.concatenate([(one_shot_gains(chain, V, check, i) * det).reshape(-1) for i in range(chain.n_players)])
+    for k, p in enumerate(polys):
+        if evaluate(p, check) != direct[k]:
+            raise AssertionError("gain polynomial interpolation failed the degree check")
+    return polys
+
+
+def _exact_ppe_intervals(chain: Chain) -> list[Interval]:
+    polys = [p for p in _gain_polynomials(chain) if p]
+    zero, one = Fraction(0), Fraction(1)
+    own_roots = [real_roots(p, zero, one) for p in polys]
+    # merge roots that are the same point (exactly, or overlapping isolating intervals)
+    merged: list[Root] = []
+    for r in sorted((r for rs in own_roots for r in rs), key=lambda r: r.lo):
+        if merged and r.lo <= merged[-1].hi:
+            last = merged[-1]
+            exact = last.exact if last.exact is not None else r.exact
+            merged[-1] = Root(exact, exact) if exact is not None else Root(min(last.lo, r.lo), max(last.hi, r.hi))
+        else:
+            merged.append(r)
+
+    def feasible_at(x: Fraction) -> bool:
+        return all(evaluate(p, x) <= 0 for p in polys)
+
+    # bounds = [0, r0.lo, r0.hi, r1.lo, r1.hi, ..., 1]: cell k is (bounds[2k], bounds[2k+1])
+    bounds = [zero] + [b for r in merged for b in (r.lo, r.hi)] + [one]
+    cells = [feasible_at((bounds[2 * k] + bounds[2 * k + 1]) / 2) for k in range(len(merged) + 1)]
+    points = []
+    for k, r in enumerate(merged):
+        if r.exact is not None:
+            points.append(feasible_at(r.exact))
+            continue
+        # an irrational root: a constraint that vanishes there is satisfied; any other keeps the sign it has
+        # on both neighbouring cells
+        left = (bounds[2 * k] + r.lo) / 2
+        right = (r.hi + bounds[2 * k + 3]) / 2
+        ok = True
+        for p, rs in zip(polys, own_roots):
+            vanishes = any(q.lo <= r.hi and r.lo <= q.hi for q in rs)
+            if not vanishes and (evaluate(p, left) > 0 or evaluate(p, right) > 0):
+                ok = False
+                break
+        points.append(ok)
+    return _assemble(cells, points, [r.exact if r.exact is not None else r.approx for r in merged])
+
+
+def _assemble(cells: Sequence[bool], points: Sequence[bool], where: Sequence[Number]) -> list[Interval]:
+    """Turn feasibility of cells (len m+1) and root points (len m) into maximal intervals."""
+    items: list[tuple[str, int, bool]] = []
+    for k in range(len(points)):
+        items.append(("cell", k, cells[k]))
+        items.append(("point", k, points[k]))
+    items.append(("cell", len(points), cells[-1]))
+    out: list[Interval] = []
+    start = None
+    for idx, (_, _, ok) in enumerate(items):
+        if ok and start is None:
+            start = idx
+        if (not ok or idx == len(items) - 1) and start is not None:
+            end = idx if ok else idx - 1
+            k0, k1 = items[start], items[end]
+            lo = Fraction(0) if k0[0] == "cell" and k0[1] == 0 else where[k0[1] - (1 if k0[0] == "cell" else 0)]
+            lo_closed = k0[0] == "point"
+            hi = Fraction(1) if k1[0] == "cell" and k1[1] == len(points) else where[k1[1]]
+            hi_closed = k1[0] == "point"
+            out.append(Interval(lo, hi, lo_closed, hi_closed))
+            start = None
+    return out
+
+
+# -- the grid method -----------------------------------------------------------------------------------------
+
+
+def _float_values(chain: Chain, delta: float) -> np.ndarray:
+    return discounted(chain.transition(), chain.reward(), delta, False)
+
+
+def _scan(predicate: Callable[[float, float], bool], extra: Sequence[float]) -> list[Interval]:
+    """Intervals where ``predicate(delta, tol)`` holds: grid scan, then bisection of every change of verdict.
+
+    The grid uses the package tolerance (so exact ties, such as a deviation
+    that gains nothing anywhere, are not split by rounding); the bisection a
+    tolerance 1e4 times smaller, so edges are not shifted by it.
+    """
+    grid = sorted(set([k / GRID for k in range(1, GRID)] + [1e-6, 1 - 1e-6] + [x for x in extra if 0 < x < 1]))
+    verdicts = [predicate(x, 1.0) for x in grid]
+    out: list[Interval] = []
+    start: float | None = 0.0 if verdicts[0] else None
+    for a, b, va, vb in zip(grid, grid[1:], verdicts, verdicts[1:]):
+        if va == vb:
+            continue
+        lo, hi = a, b
+        while hi - lo > 1e-12:
+            mid = (lo + hi) / 2
+            if predicate(mid, 1e-4) == va:
+                lo = mid
+            else:
+                hi = mid
+        edge = (lo + hi) / 2
+        if vb:  # the verdict turns true: an interval opens
+            start = edge
+        else:
+            out.append(Interval(start if start is not None else 0.0, edge, start is not None, True))
+            start = None
+    if start is not None:
+        out.append(Interval(start, 1.0, start != 0.0, False))
+    return out
+
+
+def _recognise(intervals: list[Interval], edge: Callable[[Fraction, float], bool] | None) -> list[Interval]:
+    """Replace float endpoints by a nearby fraction when an exact test proves it is the edge.
+
+    ``edge(c, outside)`` must return True only if ``c`` is exactly where the
+    verdict changes, judged from a point ``outside`` the interval.  Interior
+    endpoints are closed: gains are continuous in delta, so the sets are closed.
+    """
+    if edge is None:
+        return intervals
+
+    def fix(x: Number, outward: float) -> Number:
+        if isinstance(x, Fraction) or x in (0.0, 1.0):
+            return Fraction(int(x)) if x in (0.0, 1.0) else x
+        for bound in (100, 10**4, 10**6):
+            cand = Fraction(x).limit_denominator(bound)
+            if abs(float(cand) - x) <= 1e-9 and edge(cand, x + outward * 1e-7):
+                return cand
+        return x
+
+    return [Interval(fix(iv.lo, -1.0), fix(iv.hi, +1.0), iv.lo_closed, iv.hi_closed) for iv in intervals]
+
+
+def _nash_edge_test(exact_chain: Chain, float_chain: Chain) -> Callable[[Fraction, float], bool]:
+    """Exact test that ``c`` is a Nash edge: a best reply found just outside gains exactly nothing at ``c``."""
+
+    def test(cand: Fraction, outside: float) -> bool:
+        if not 0 < outside < 1:
+            return False
+        Vf = _float_values(float_chain, outside)
+        for i in range(float_chain.n_players):
+            Wf, policy = best_reply(float_chain, Vf, outside, i)
+            if float_chain.init @ Wf - float_chain.init @ Vf[:, i] > 0:
+                break
+        else:
+            return False
+        V = discounted(exact_chain.transition(), exact_chain.reward(), cand, True)
+        S = exact_chain.n_states
+        Ws = [exact_chain.weights(i, b) for b in range(exact_chain.game.shape[i])]
+        pe = np.stack([exact_chain.event_probabilities(Ws[policy[s]])[s] for s in range(S)])
+        r = np.array([(Ws[policy[s]] @ exact_chain.stage[:, i])[s] for s in range(S)], dtype=object)
+        W = discounted(exact_chain.transition_from_events(pe), r, cand, True)
+        return bool(exact_chain.init @ W == exact_chain.init @ V[:, i])
+
+    return test
+
+
+def _ppe_predicate(chain: Chain) -> Callable[[float, float], bool]:
+    tol = _tolerance(chain)
+
+    def ok(delta: float, scale: float) -> bool:
+        V = _float_values(chain, delta)
+        return all(max(one_shot_gains(chain, V, delta, i).flat) <= tol * scale for i in range(chain.n_players))
+
+    return ok
+
+
+def _nash_predicate(chain: Chain) -> Callable[[float, float], bool]:
+    tol = _tolerance(chain)
+
+    def ok(delta: float, scale: float) -> bool:
+        V = _float_values(chain, delta)
+        for i in range(chain.n_players):
+            W, _ = best_reply(chain, V, delta, i)
+            if chain.init @ W - chain.init @ V[:, i] > tol * scale:
+                return False
+        return True
+
+    return ok
+
+
+def critical_deltas(model: RepeatedModel, strategies: Sequence[str], *, exact: bool | None = None) -> DeltaIntervals:
+    """Intervals of discount factors in (0, 1) where the profile is a PPE, and where it is Nash.
+
+    With ``exact=None`` the PPE set is computed exactly whenever the joint
+    chain is small enough for exact arithmetic; decimals in the model count
+    as the exact decimals they spell, since locating thresholds is the point.
+    """
+    profile: BoundProfile = bind_profile(model, strategies)
+    notes: list[str] = []
+    use_exact = exact is not False
+    if use_exact:
+        exact_chain, more = profile_chain(_exactified(profile, model, strategies), None if exact is None else True)
+        if exact_chain.exact:
+            chain_exact: Chain | None = exact_chain
+        else:
+            chain_exact = None
+            notes += more
+    else:
+        chain_exact = None
+    float_chain, _ = profile_chain(profile, False)
+    if chain_exact is not None:
+        ppe = _exact_ppe_intervals(chain_exact)
+        ppe_method = "exact (Sturm sequences on the gain polynomials)"
+    else:
+        ppe = _scan(_ppe_predicate(float_chain), [])
+        ppe_method = f"grid of {GRID} discount factors and bisection to 1e-12"
+    extra = [float(b) for iv in ppe for b in (iv.lo, iv.hi)]
+    nash = _scan(_nash_predicate(float_chain), extra)
+    nash = _recognise(nash, _nash_edge_test(chain_exact, float_chain) if chain_exact is not None else None)
+    nash_method = f"grid of {GRID} discount factors (plus the PPE endpoints) and bisection to 1e-12"
+    if chain_exact is not None:
+        nash_method += "; endpoints confirmed exactly where rational"
+    return DeltaIntervals(model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method, nash_method,
+                          chain_exact is not None, tuple(notes))
+
+
+def _exact_distribution(dist: Any) -> Any:
+    return tuple((k, to_exact(p)) for k, p in dist)
+
+
+def _exact_automaton(a: Automaton) -> Automaton:
+    return Automaton(a.name, a.states, _exact_distribution(a.initial), tuple(_exact_distribution(x) for x in a.play),
+                     tuple(tuple((pat, _exact_distribution(t)) for pat, t in rules) for rules in a.rules),
+                     a.description)
+
+
+def _exact_monitoring(m: Monitoring) -> Monitoring:
+    ex = to_exact
+    if isinstance(m, AttributionMonitoring):
+        clar = None if m.clarification is None else Clarification(
+            ex(m.clarification.effectiveness), ex(m.clarification.deception), ex(m.clarification.cost))
+        return AttributionMonitoring(ex(m.tremble), m.delay, m.hostile, ex(m.detection), ex(m.false_flag), clar)
+    if isinstance(m, TableMonitoring):
+        return TableMonitoring(ex(m.tremble), m.delay, m.hostile, m.signals,
+                               tuple((k, tuple(ex(v) for v in row)) for k, row in m.rows), m.blames)
+    return PerfectMonitoring(ex(m.tremble), m.delay, m.hostile)
+
+
+def _exactified(profile: BoundProfile, model: RepeatedModel, strategies: Sequence[str]) -> BoundProfile:
+    """The same profile with every decimal read as the exact decimal it spells."""
+    if profile.is_exact:
+        return profile
+    exact_model = replace(model, game=model.game.to_exact(), monitoring=_exact_monitoring(model.monitoring),
+                          strategies=tuple((k, _exact_automaton(a)) for k, a in model.strategies))
+    signals = signal_structure(exact_model.game, exact_model.monitoring)
+    autos = tuple(_exact_automaton(b.automaton) for b in profile.automata)  # library doctrines such as generous:0.1
+    bound = tuple(bind(a, exact_model.game, signals, i) for i, a in enumerate(autos))
+    return BoundProfile(exact_model, profile.names, signals, bound)

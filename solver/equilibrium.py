@@ -1,0 +1,176 @@
+"""Equilibrium checks of automaton profiles: perfect public equilibrium and Nash.
+
+Perfect public equilibrium (one-shot deviation principle; Abreu, Pearce and
+Stacchetti 1990; Mailath and Samuelson 2006, Prop. 7.1.1).  Player ``i`` at
+joint state ``s`` intending action ``b`` while the others follow the profile
+earns::
+
+    Q_i(s, b) = (1 - delta) u_i(b, sigma_-i(s)) + delta sum_s' P_i^b(s' | s) V_i(s').
+
+The profile is a PPE iff ``max_b Q_i(s, b) <= V_i(s)`` at every joint state
+reachable under *some* action sequence (the chain holds exactly those).
+Because automata read only public signals, the joint state is common
+knowledge; random transitions are treated as publicly observed, the usual
+convention for public strategies.
+
+Nash equilibrium.  Player ``i``'s best reply to the others' automata solves
+a Markov decision problem over the joint states; policy iteration (Howard
+1960) finds its optimal value ``W_i``.  The profile is Nash iff
+``W_i <= V_i`` at the initial distribution for every player.
+
+Exact for rational inputs; floats compare with :data:`solver.tableau.TOL`
+relative to the payoff scale.
+
+References
+----------
+D. Abreu, D. Pearce and E. Stacchetti, "Toward a theory of discounted
+repeated games with imperfect monitoring", Econometrica 58 (1990).
+G. J. Mailath and L. Samuelson, Repeated Games and Reputations (2006).
+R. A. Howard, Dynamic Programming and Markov Processes (1960).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from models.numbers import Number, json_number
+
+from .arith import TOL
+from .chain import Chain
+from .markov import discounted
+
+__all__ = ["Deviation", "PlayerCheck", "EquilibriumCheck", "one_shot_gains", "best_reply", "check_equilibrium"]
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A profitable deviation: who, where (joint state), which action, and the gain."""
+
+    player: str
+    state: str
+    action: str
+    gain: Number
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"player": self.player, "state": self.state, "action": self.action, "gain": json_number(self.gain)}
+
+
+@dataclass(frozen=True)
+class PlayerCheck:
+    player: str
+    ppe: bool
+    ppe_gain: Number  # largest one-shot gain over reachable joint states (0 when none)
+    ppe_deviation: Deviation | None
+    nash: bool
+    nash_gain: Number  # best-reply value minus the profile's value, at the start
+    nash_deviation: Deviation | None
+
+
+@dataclass(frozen=True)
+class EquilibriumCheck:
+    ppe: bool
+    nash: bool
+    players: tuple[PlayerCheck, ...]
+
+    @property
+    def deviation(self) -> Deviation | None:
+        """The largest profitable one-shot deviation, if any."""
+        devs = [p.ppe_deviation for p in self.players if p.ppe_deviation is not None]
+        return max(devs, key=lambda d: d.gain) if devs else None
+
+    def to_dict(self) -> dict[str, Any]:
+        dev = self.deviation
+        return {
+            "ppe": self.ppe,
+            "nash": self.nash,
+            "max_gain": [json_number(p.ppe_gain) for p in self.players],
+            "nash_gain": [json_number(p.nash_gain) for p in self.players],
+            "deviation": None if dev is None else dev.to_dict(),
+            "players": [
+                {
+                    "player": p.player,
+                    "ppe": p.ppe,
+                    "nash": p.nash,
+                    "max_gain": json_number(p.ppe_gain),
+                    "deviation": None if p.ppe_deviation is None else p.ppe_deviation.to_dict(),
+                    "nash_gain": json_number(p.nash_gain),
+                    "nash_deviation": None if p.nash_deviation is None else p.nash_deviation.to_dict(),
+                }
+                for p in self.players
+            ],
+        }
+
+
+def _tolerance(chain: Chain) -> float:
+    scale = max(1.0, max(float(abs(v)) for arr in chain.game.payoffs for v in arr.flat))
+    return TOL * scale
+
+
+def one_shot_gains(chain: Chain, V: np.ndarray, delta: Number, player: int) -> np.ndarray:
+    """``gain[s, b] = Q_i(s, b) - V_i(s)`` for every joint state and action of ``player``."""
+    KV = chain.expect(V[:, player])
+    k = chain.game.shape[player]
+    cols = []
+    for b in range(k):
+        W = chain.weights(player, b)
+        Q = (1 - delta) * (W @ chain.stage[:, player]) + delta * (chain.event_probabilities(W) * KV).sum(axis=1)
+        cols.append(Q - V[:, player])
+    return np.stack(cols, axis=1)
+
+
+def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple[np.ndarray, np.ndarray]:
+    """Optimal value and a deterministic optimal policy of ``player`` against the others (policy iteration)."""
+    k = chain.game.shape[player]
+    Ws = [chain.weights(player, b) for b in range(k)]
+    R = [W @ chain.stage[:, player] for W in Ws]
+    PE = [chain.event_probabilities(W) for W in Ws]
+    tol = 0 if chain.exact else _tolerance(chain)
+    value = V[:, player]
+    policy = None
+    S = chain.n_states
+    for _ in range(10_000):
+        KV = chain.expect(value)
+        Q = np.stack([(1 - delta) * R[b] + delta * (PE[b] * KV).sum(axis=1) for b in range(k)], axis=1)
+        best = [max(range(k), key=lambda b, s=s: Q[s, b]) for s in range(S)]
+        if policy is not None:
+            # keep the current action unless another is strictly better: guarantees termination
+            best = [policy[s] if Q[s, policy[s]] >= Q[s, best[s]] - tol else best[s] for s in range(S)]
+            if best == policy:
+                break
+        policy = best
+        pe = np.stack([PE[policy[s]][s] for s in range(S)])
+        r = np.array([R[policy[s]][s] for s in range(S)], dtype=object if chain.exact else float)
+        value = discounted(chain.transition_from_events(pe), r, delta, chain.exact)
+    assert policy is not None
+    return value, np.array(policy)
+
+
+def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> EquilibriumCheck:
+    """PPE and Nash verdicts per player, with the largest gains and where they are."""
+    tol = 0 if chain.exact else _tolerance(chain)
+    zero = chain.zero()
+    start = int(np.argmax([float(p) for p in chain.init]))
+    checks = []
+    for i, name in enumerate(chain.game.players):
+        gains = one_shot_gains(chain, V, delta, i)
+        s, b = np.unravel_index(int(np.argmax(np.asarray(gains, dtype=float))), gains.shape)
+        # the float argmax only locates the candidate; the value itself is exact when the chain is
+        top = max(gains.flat)
+        if top != gains[s, b]:
+            s, b = next((s2, b2) for (s2, b2), g in np.ndenumerate(gains) if g == top)
+        gain = top if top > tol else zero
+        ppe_dev = None
+        if top > tol:
+            ppe_dev = Deviation(name, chain.state_name(int(s)), chain.game.actions[i][int(b)], top)
+        W, policy = best_reply(chain, V, delta, i)
+        nash_gain = chain.init @ W - chain.init @ V[:, i]
+        nash_ok = nash_gain <= tol
+        nash_dev = None
+        if not nash_ok:
+            nash_dev = Deviation(name, chain.state_name(start), chain.game.actions[i][int(policy[start])], nash_gain)
+        checks.append(PlayerCheck(name, top <= tol, gain, ppe_dev, bool(nash_ok),
+                                  nash_gain if nash_gain > tol else zero, nash_dev))
+    return EquilibriumCheck(all(c.ppe for c in checks), all(c.nash for c in checks), tuple(checks))

@@ -1,0 +1,114 @@
+"""Evaluate a strategy profile of a repeated game: values, equilibrium checks, escalation.
+
+>>> from fractions import Fraction as F
+>>> from models import catalog
+>>> from models.repeated import RepeatedModel
+>>> res = evaluate(RepeatedModel(catalog.load("prisoners-dilemma")), ["grim"], F(1, 2))
+>>> [str(v) for v in res.values], res.equilibrium.ppe
+(['3', '3'], True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from models.monitoring import monitoring_to_mapping
+from models.numbers import Number, is_exact, json_number, to_exact
+from models.repeated import RepeatedModel, check_delta
+
+from .equilibrium import EquilibriumCheck, check_equilibrium
+from .markov import cesaro, discounted, structure
+from .metrics import EscalationMetrics, escalation_metrics
+from .profiles import bind_profile, profile_chain
+
+__all__ = ["RepeatedResult", "evaluate", "monitoring_summary"]
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RepeatedResult:
+    exact: bool
+    delta: Number
+    players: tuple[str, ...]
+    strategies: tuple[str, ...]
+    monitoring: dict[str, Any]
+    values: tuple[Number, ...]  # discounted, normalised, from the initial state
+    average: tuple[Number, ...]  # long-run average
+    equilibrium: EquilibriumCheck
+    metrics: EscalationMetrics
+    n_states: int
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "exact": self.exact,
+            "delta": json_number(self.delta),
+            "players": list(self.players),
+            "strategies": list(self.strategies),
+            "monitoring": self.monitoring,
+            "values": [json_number(v) for v in self.values],
+            "average": [json_number(v) for v in self.average],
+            "equilibrium": self.equilibrium.to_dict(),
+            "metrics": self.metrics.to_dict(),
+            "joint_states": self.n_states,
+            "notes": list(self.notes),
+        }
+
+
+def monitoring_summary(model: RepeatedModel) -> dict[str, Any]:
+    """The monitoring parameters as a JSON-ready table."""
+    return monitoring_to_mapping(model.monitoring)
+
+
+def evaluate(
+    model: RepeatedModel, strategies: Sequence[str], delta: object, *, exact: bool | None = None
+) -> RepeatedResult:
+    """Values, PPE and Nash checks, and escalation metrics of a profile at discount factor ``delta``.
+
+    Parameters
+    ----------
+    model:
+        Stage game, monitoring and the file's strategies.
+    strategies:
+        One strategy name per player, or one for all (file strategies first, then the library).
+    delta:
+        Discount factor in [0, 1).
+    exact:
+        None: exact when every input (``delta`` included) is rational and the chain is small.
+
+    Raises
+    ------
+    ModelError
+        For a bad delta, unknown strategies or impossible patterns.
+    """
+    d = check_delta(delta, field="--delta")
+    profile = bind_profile(model, strategies)
+    delayed = profile.signals.delay > 0
+    # events carry who attacked only where the metrics need it: without delay that costs no states
+    chain, notes = profile_chain(profile, exact, rational_inputs=is_exact(d), track_attacks=not delayed)
+    dd = to_exact(d) if chain.exact else float(d)
+    P = chain.transition()
+    r = chain.reward()
+    V = discounted(P, r, dd, chain.exact)
+    avg = cesaro(P, r, chain.exact, structure(P))
+    check = check_equilibrium(chain, V, dd)
+    if delayed:
+        tracked, more = profile_chain(profile, exact, rational_inputs=is_exact(d), track_attacks=True)
+        notes += [m for m in more if m not in notes]
+        metrics = escalation_metrics(tracked, to_exact(d) if tracked.exact else float(d))
+    else:
+        metrics = escalation_metrics(chain, dd)
+    values = tuple(_plain(x, chain.exact) for x in chain.init @ V)
+    average = tuple(_plain(x, chain.exact) for x in chain.init @ avg)
+    return RepeatedResult(chain.exact, dd, model.game.players, profile.names, monitoring_summary(model), values,
+                          average, check, metrics, chain.n_states, tuple(notes))
+
+
+def _plain(x: object, exact: bool) -> Number:
+    return to_exact(x) if exact else float(np.asarray(x, dtype=float))  # type: ignore[arg-type]
