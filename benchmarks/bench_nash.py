@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import sys
 import time
@@ -60,9 +61,31 @@ def games(n: int, kind: str, count: int, seed: int) -> list[StageGame]:
     return out
 
 
-def timed(fn):
+class TimeLimit(Exception):
+    """A peer call ran past its time limit."""
+
+
+def _alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise TimeLimit
+
+
+def timed(fn, limit: float | None = None):
+    """(seconds, value) of ``fn()``; with ``limit``, (limit, TimeLimit) when it runs longer.
+
+    The limit uses SIGALRM, which interrupts Python-level loops (nashpy); compiled code (pygambit) is only
+    interrupted when it returns to Python.
+    """
+    if limit is not None:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
     t = time.perf_counter()
-    value = fn()
+    try:
+        value = fn()
+    except TimeLimit:
+        return limit, TimeLimit
+    finally:
+        if limit is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     return time.perf_counter() - t, value
 
 
@@ -89,6 +112,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=list(range(4, 13)))
     ap.add_argument("--games", type=int, default=5, help="games per size and kind")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--lh-limit", type=float, default=10.0,
+                    help="time limit (s) for one nashpy lemke_howson call; it can loop on degenerate games")
     ap.add_argument("--budget", type=float, default=30.0,
                     help="stop running a peer once one game takes longer than this (s)")
     args = ap.parse_args()
@@ -103,7 +128,7 @@ def main() -> None:
             exact = kind == "int"
             ours_t, lh_t, nlh_t = [], [], []
             peer_t: dict[str, list[float]] = {p: [] for p in peers_all}
-            agree = degenerate = nlh_ok = 0
+            agree = degenerate = nlh_ok = nlh_stuck = 0
             counts = []
             for game in batch:
                 t, res = timed(lambda g=game: nash_equilibria(g, "enummixed"))
@@ -116,20 +141,24 @@ def main() -> None:
                     if (peer, kind) in dropped:
                         continue
                     if peer == "nashpy vertex":
-                        t, _ = timed(lambda A=A, B=B: list(nashpy.Game(A, B).vertex_enumeration()))
+                        t, out = timed(lambda A=A, B=B: list(nashpy.Game(A, B).vertex_enumeration()), args.budget)
                     elif peer == "nashpy support":
-                        t, _ = timed(lambda A=A, B=B: list(nashpy.Game(A, B).support_enumeration()))
+                        t, out = timed(lambda A=A, B=B: list(nashpy.Game(A, B).support_enumeration()), args.budget)
                     else:
-                        t, theirs = timed(lambda g=game, x=exact: gambit_all(g, x))
-                        agree += as_set(theirs, exact) == ours
+                        t, out = timed(lambda g=game, x=exact: gambit_all(g, x))
+                        agree += out is not TimeLimit and as_set(out, exact) == ours
                     peer_t[peer].append(t)
-                    if t > args.budget:  # too slow: not run on later games or sizes
+                    if out is TimeLimit or t > args.budget:  # too slow: not run on later games or sizes
                         dropped[(peer, kind)] = n
                 t, _ = timed(lambda g=game: nash_equilibria(g, "lemke-howson", label=1))
                 lh_t.append(t)
-                t, theirs_lh = timed(lambda A=A, B=B: nashpy.Game(A, B).lemke_howson(initial_dropped_label=0))
+                t, theirs_lh = timed(lambda A=A, B=B: nashpy.Game(A, B).lemke_howson(initial_dropped_label=0),
+                                     args.lh_limit)
                 nlh_t.append(t)
-                nlh_ok += verify_profile(game, tuple(map(tuple, theirs_lh)), exact=False).max_regret <= 1e-9
+                if theirs_lh is TimeLimit:
+                    nlh_stuck += 1
+                else:
+                    nlh_ok += verify_profile(game, tuple(map(tuple, theirs_lh)), exact=False).max_regret <= 1e-9
             mean_ours = statistics.mean(ours_t)
             row = {"kind": kind, "n": n, "ours": mean_ours, "eqs": statistics.mean(counts),
                    "degenerate": degenerate, "games": len(batch)}
@@ -139,7 +168,7 @@ def main() -> None:
             row["agree"] = agree if gbt and peer_t.get("gambit enummixed") else None
             rows_all.append(row)
             rows_one.append({"kind": kind, "n": n, "ours": statistics.mean(lh_t), "nashpy": statistics.mean(nlh_t),
-                             "nashpy_ok": nlh_ok, "games": len(batch)})
+                             "nashpy_ok": nlh_ok, "nashpy_stuck": nlh_stuck, "games": len(batch)})
             print(f"done {kind} n={n}", file=sys.stderr, flush=True)
 
     def cell(v):
@@ -162,11 +191,13 @@ def main() -> None:
             cells.append("-" if r["agree"] is None else f"{r['agree']}/{r['games']}")
         print("| " + " | ".join(cells) + " |")
     print("\n### One equilibrium: Lemke-Howson (mean seconds per game)\n")
-    print("| payoffs | n | detente (exact for ints) | nashpy lemke_howson | ratio | nashpy answer was an equilibrium |")
-    print("|---|---|---|---|---|---|")
+    print("| payoffs | n | detente (exact for ints) | nashpy lemke_howson | ratio | nashpy gave an equilibrium "
+          "| nashpy hit the time limit |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows_one:
         print(f"| {'0..9 ints' if r['kind'] == 'int' else 'normal'} | {r['n']} | {r['ours']:.4f} s | "
-              f"{r['nashpy']:.4f} s | {r['nashpy'] / r['ours']:.1f}x | {r['nashpy_ok']}/{r['games']} |")
+              f"{r['nashpy']:.4f} s | {r['nashpy'] / r['ours']:.1f}x | {r['nashpy_ok']}/{r['games']} "
+              f"| {r['nashpy_stuck']}/{r['games']} |")
 
 
 if __name__ == "__main__":

@@ -295,11 +295,11 @@ def _table_structure(game: StageGame, m: TableMonitoring, hostile: tuple[frozens
     for sig in signals:
         players = blame_map.get(sig, ())
         idx = []
-        for p in players:
-            if p not in game.players:
-                raise ModelError(f"unknown player {p!r}; players are {', '.join(game.players)}",
+        for player in players:
+            if player not in game.players:
+                raise ModelError(f"unknown player {player!r}; players are {', '.join(game.players)}",
                                  field=f"monitoring.blames.{sig}")
-            idx.append(game.players.index(p))
+            idx.append(game.players.index(player))
         blamed.append(frozenset(idx))
     blamed_t = tuple(blamed)
     desc = tuple(_describe(game, b, b, frozenset(), False) for b in blamed_t)

@@ -30,7 +30,13 @@ from .automata import Automaton, automaton_from_mapping, automaton_to_mapping
 from .doctrines import DOCTRINES, doctrine
 from .errors import ModelError
 from .formats.mapping import game_to_mapping
-from .monitoring import Monitoring, PerfectMonitoring, monitoring_from_mapping, monitoring_to_mapping
+from .monitoring import (
+    Monitoring,
+    PerfectMonitoring,
+    monitoring_from_mapping,
+    monitoring_to_mapping,
+    signal_structure,
+)
 from .numbers import Number, format_number, is_exact, parse_number
 from .stage import StageGame
 
@@ -80,6 +86,7 @@ class RepeatedModel:
 def repeated_from_mapping(data: Mapping[str, Any], game: StageGame) -> RepeatedModel:
     """The repeated-game parts of a parsed model file (the stage game is already read)."""
     monitoring = monitoring_from_mapping(data.get("monitoring"))
+    signal_structure(game, monitoring)  # validate labels, table rows and blames against the game now
     strategies = data.get("strategies", {})
     if not isinstance(strategies, Mapping):
         raise ModelError("expected a table of strategies, one [strategies.NAME] each", field="strategies")

@@ -18,23 +18,37 @@ from typing import Any, TypeVar
 import click
 
 from models import catalog
-from models.errors import DetenteError
+from models.automata import automaton_to_mapping
+from models.doctrines import DOCTRINES, doctrine
+from models.errors import DetenteError, ModelError
 from models.formats import FORMATS, format_for, write_game
-from models.loader import load_game, write_text
+from models.formats.json_format import dump_json
+from models.formats.toml_format import dump_toml
+from models.loader import load_game, load_repeated, write_text
+from models.monitoring import AttributionMonitoring, with_overrides
+from models.numbers import parse_probability
 from models.profiles import parse_profile
+from models.repeated import RepeatedModel, check_delta, repeated_to_mapping
 
 from .analysis import SECTIONS, analyze_game
+from .critical import critical_deltas
 from .nash import METHODS, nash_equilibria
+from .profiles import bind_profile
 from .render import (
     json_text,
     render_correlated,
+    render_deltas,
     render_dominance,
     render_nash,
     render_pure,
+    render_repeated,
     render_security,
+    render_timeline,
     render_verify,
     table,
 )
+from .repeated import evaluate
+from .simulate import simulate_path
 from .verify import verify_profile
 
 __all__ = ["main", "EXIT_NOT_EQUILIBRIUM"]
@@ -79,10 +93,18 @@ def model_argument(required: bool = True) -> Callable[[F], F]:
             "--format", "fmt", type=click.Choice(FORMATS), default=None,
             help="Model file format (default: from the file suffix).",
         )(f)
-        return click.argument("model", required=required, default=None if required else DEFAULT_MODEL,
+        return click.argument("model", required=required, default=None,
                               metavar="MODEL" if required else "[MODEL]")(f)  # type: ignore[return-value]
 
     return deco
+
+
+def default_model(model: str | None, verb: str = "using") -> str:
+    """MODEL, or the built-in default (saying so on stderr)."""
+    if model is not None:
+        return model
+    click.echo(f"detente: no MODEL given, {verb} {DEFAULT_MODEL}", err=True)
+    return DEFAULT_MODEL
 
 
 def output_options(f: F) -> F:
@@ -98,6 +120,38 @@ def arithmetic_option(f: F) -> F:
         help="Force exact rational or floating-point arithmetic (default: exact when every payoff is "
              "an integer or a fraction).",
     )(f)  # type: ignore[return-value]
+
+
+def profile_options(f: F) -> F:
+    """--strategy and the monitoring overrides shared by the repeated-game commands."""
+    f = click.option("--delay", type=click.IntRange(min=0), default=None,
+                     help="Override: periods before a signal becomes public.")(f)
+    f = click.option("--tremble", default=None, metavar="P",
+                     help="Override: probability that an intended action is replaced by another.")(f)
+    f = click.option("--false-flag", "false_flag", default=None, metavar="P",
+                     help="Override: P(blamed | restrained); switches the model to attribution monitoring.")(f)
+    f = click.option("--detection", default=None, metavar="P",
+                     help="Override: P(blamed | attacked); switches the model to attribution monitoring.")(f)
+    f = click.option("--strategy", "-s", "strategies", multiple=True, required=True, metavar="NAME",
+                     help="A strategy from the model file or the doctrine library (see `detente doctrines`); "
+                          "give one for every player, or one for all.")(f)
+    return f
+
+
+def load_profile_model(model: str | None, fmt: str | None, detection: str | None, false_flag: str | None,
+                       tremble: str | None, delay: int | None) -> RepeatedModel:
+    """The model with command-line monitoring overrides applied."""
+    rep = load_repeated(default_model(model), fmt)
+    changes = {
+        "detection": None if detection is None else parse_probability(detection, field="--detection"),
+        "false_flag": None if false_flag is None else parse_probability(false_flag, field="--false-flag"),
+        "tremble": None if tremble is None else parse_probability(tremble, field="--tremble"),
+        "delay": delay,
+    }
+    if (detection or false_flag) and not isinstance(rep.monitoring, AttributionMonitoring):
+        click.echo(f"detente: note: --detection/--false-flag turn the {rep.monitoring.kind} monitoring of the model "
+                   "into attribution monitoring", err=True)
+    return rep.with_monitoring(with_overrides(rep.monitoring, **changes))
 
 
 def emit_json(doc: dict[str, Any]) -> None:
@@ -128,15 +182,13 @@ def main() -> None:
               help="Lemke-Howson: the label to drop (1..m are Row's actions, m+1..m+n Column's).")
 @arithmetic_option
 @output_options
-def solve(model: str, fmt: str | None, method: str, label: int, exact: bool | None, as_json: bool,
+def solve(model: str | None, fmt: str | None, method: str, label: int, exact: bool | None, as_json: bool,
           digits: int) -> None:
     """Nash equilibria of MODEL's stage game (default: all of them, exactly).
 
     Without MODEL, solves the built-in cyber restrain/attack game.
     """
-    if model == DEFAULT_MODEL:
-        click.echo(f"detente: no MODEL given, solving {DEFAULT_MODEL}", err=True)
-    game = load_game(model, fmt)
+    game = load_game(default_model(model, "solving"), fmt)
     result = nash_equilibria(game, method, exact=exact, label=label)
     if as_json:
         emit_json(result.to_dict())
@@ -200,12 +252,25 @@ def verify(model: str, fmt: str | None, profile: str, exact: bool | None, as_jso
               help="Output format (default: from OUTPUT's suffix; required for - ).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 def convert(model: str, fmt: str | None, output: str, to_fmt: str | None, force: bool) -> None:
-    """Convert MODEL's stage game to OUTPUT (.toml, .nfg or .json; - for stdout)."""
+    """Convert MODEL to OUTPUT (.toml, .nfg or .json; - for stdout).
+
+    TOML and JSON keep the monitoring, strategies and discount factor; a Gambit .nfg file holds the stage
+    game only.
+    """
     target = to_fmt or (None if output == "-" else format_for(output))
     if target is None:
         raise click.UsageError("cannot tell the output format from OUTPUT; give --to toml|nfg|json")
-    game = load_game(model, fmt)
-    write_text(output, write_game(game, target), overwrite=force)
+    rep = load_repeated(model, fmt)
+    if target == "nfg":
+        text = write_game(rep.game, "nfg")
+        if repeated_to_mapping(rep).keys() - {"title", "description", "players", "actions", "payoffs"}:
+            click.echo("detente: note: the .nfg format holds the stage game only; monitoring, strategies and "
+                       "delta are not written", err=True)
+    elif target == "toml":
+        text = dump_toml(repeated_to_mapping(rep))
+    else:
+        text = dump_json(repeated_to_mapping(rep))
+    write_text(output, text, overwrite=force)
     if output != "-":
         click.echo(f"wrote {output} ({target})", err=True)
 
@@ -228,3 +293,81 @@ def catalog_cmd(name: str | None, as_json: bool) -> None:
         return
     rows = [[str(e["name"]), str(e["shape"]), str(e["title"])] for e in entries]
     click.echo(table(["model", "size", "title"], rows))
+
+
+@main.command()
+@model_argument(required=False)
+@profile_options
+@click.option("--delta", default=None, metavar="D",
+              help="Discount factor in [0, 1) (default: the model's [repeated] delta).")
+@arithmetic_option
+@output_options
+def repeated(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: str | None,
+             false_flag: str | None, tremble: str | None, delay: int | None, delta: str | None,
+             exact: bool | None, as_json: bool, digits: int) -> None:
+    """Values, equilibrium check and escalation of a strategy profile in the repeated game.
+
+    Without MODEL, uses the built-in repeated cyber game (catalog:cyber).
+    """
+    rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
+    if delta is None:
+        if rep.delta is None:
+            raise ModelError("give --delta: the model sets no [repeated] delta")
+        d: object = rep.delta
+    else:
+        d = check_delta(delta, field="--delta")
+    result = evaluate(rep, strategies, d, exact=exact)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        click.echo(render_repeated(result, rep.game.title, digits))
+
+
+@main.command()
+@model_argument(required=False)
+@profile_options
+@arithmetic_option
+@output_options
+def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: str | None,
+           false_flag: str | None, tremble: str | None, delay: int | None, exact: bool | None, as_json: bool,
+           digits: int) -> None:
+    """Every discount factor for which the profile is a PPE, and for which it is Nash."""
+    rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
+    result = critical_deltas(rep, strategies, exact=exact)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        click.echo(render_deltas(result, rep.game.title, digits))
+
+
+@main.command()
+@model_argument(required=False)
+@profile_options
+@click.option("--periods", type=click.IntRange(1, 1_000_000), default=20, show_default=True,
+              help="Number of periods to simulate.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (the same seed gives the same path).")
+@output_options
+def simulate(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: str | None,
+             false_flag: str | None, tremble: str | None, delay: int | None, periods: int, seed: int, as_json: bool,
+             digits: int) -> None:
+    """A seeded sample path: states, actions, signals and payoffs, period by period."""
+    rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
+    timeline = simulate_path(bind_profile(rep, strategies), periods, seed)
+    if as_json:
+        emit_json(timeline.to_dict())
+    else:
+        click.echo(render_timeline(timeline, rep.game.title, digits))
+
+
+@main.command()
+@click.argument("name", required=False)
+def doctrines(name: str | None) -> None:
+    """List the library's doctrines, or print doctrine NAME's automaton (to copy into a model file)."""
+    if name is None:
+        rows = [[n, d] for n, d in DOCTRINES.items()]
+        click.echo(table(["doctrine", "what it does"], rows))
+        click.echo("\n@restrain is a player's first non-hostile action, @attack its first hostile one.")
+        return
+    automaton = doctrine(name)
+    click.echo(f"# {automaton.name}: {automaton.description}")
+    click.echo(dump_toml({"strategies": {automaton.name: automaton_to_mapping(automaton)}}, inline_depth=2), nl=False)

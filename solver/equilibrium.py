@@ -134,7 +134,7 @@ def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple
     for _ in range(10_000):
         KV = chain.expect(value)
         Q = np.stack([(1 - delta) * R[b] + delta * (PE[b] * KV).sum(axis=1) for b in range(k)], axis=1)
-        best = [max(range(k), key=lambda b, s=s: Q[s, b]) for s in range(S)]
+        best = [max(range(k), key=Q[s].__getitem__) for s in range(S)]
         if policy is not None:
             # keep the current action unless another is strictly better: guarantees termination
             best = [policy[s] if Q[s, policy[s]] >= Q[s, best[s]] - tol else best[s] for s in range(S)]
@@ -146,6 +146,28 @@ def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple
         value = discounted(chain.transition_from_events(pe), r, delta, chain.exact)
     assert policy is not None
     return value, np.array(policy)
+
+
+def _first_departure(chain: Chain, policy: np.ndarray, player: int, start: int) -> int:
+    """The first joint state, in breadth-first order along the best reply's own path, where it departs
+    from what the player's automaton would do."""
+    S = chain.n_states
+    Ws = [chain.weights(player, b) for b in range(chain.game.shape[player])]
+    pe = np.stack([chain.event_probabilities(Ws[policy[s]])[s] for s in range(S)])
+    P = chain.transition_from_events(pe)
+    seen = {s for s in range(S) if chain.init[s]}
+    order = sorted(seen)
+    k = 0
+    while k < len(order):
+        s = order[k]
+        k += 1
+        if chain.sig[player][s, policy[s]] != 1:
+            return s
+        for t in range(S):
+            if P[s, t] and t not in seen:
+                seen.add(t)
+                order.append(t)
+    return start
 
 
 def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> EquilibriumCheck:
@@ -170,7 +192,8 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
         nash_ok = nash_gain <= tol
         nash_dev = None
         if not nash_ok:
-            nash_dev = Deviation(name, chain.state_name(start), chain.game.actions[i][int(policy[start])], nash_gain)
-        checks.append(PlayerCheck(name, top <= tol, gain, ppe_dev, bool(nash_ok),
+            where = _first_departure(chain, policy, i, start)
+            nash_dev = Deviation(name, chain.state_name(where), chain.game.actions[i][int(policy[where])], nash_gain)
+        checks.append(PlayerCheck(name, bool(top <= tol), gain, ppe_dev, bool(nash_ok),
                                   nash_gain if nash_gain > tol else zero, nash_dev))
     return EquilibriumCheck(all(c.ppe for c in checks), all(c.nash for c in checks), tuple(checks))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -54,7 +55,7 @@ def solve(A: np.ndarray, B: np.ndarray, exact: bool) -> np.ndarray:
         raise SolverError("a linear system of the Markov chain is singular") from None
 
 
-def discounted(P: np.ndarray, r: np.ndarray, delta: object, exact: bool) -> np.ndarray:
+def discounted(P: np.ndarray, r: np.ndarray, delta: Any, exact: bool) -> np.ndarray:
     """``(1 - delta) (I - delta P)^{-1} r`` for rewards ``r`` of shape ``(S,)`` or ``(S, k)``."""
     n = P.shape[0]
     return solve(identity(n, exact) - delta * P, (1 - delta) * r, exact)

@@ -70,3 +70,56 @@ def permutations_of(draw, game: StageGame) -> tuple[list[int], list[list[int]]]:
     order = draw(st.permutations(list(range(game.n_players))))
     actions = [draw(st.permutations(list(range(k)))) for k in game.shape]
     return list(order), [list(a) for a in actions]
+
+
+# -- repeated games -----------------------------------------------------------------------------------------
+
+from models.automata import Automaton, Pattern  # noqa: E402
+from models.monitoring import AttributionMonitoring, Clarification, PerfectMonitoring  # noqa: E402
+
+_PATTERNS = ["clear", "other-blamed", "self-blamed", "all-blamed", "any-blamed", "always"]
+
+
+@st.composite
+def probability(draw, max_denominator: int = 8, allow_zero: bool = True) -> Fraction:
+    den = draw(st.integers(1, max_denominator))
+    num = draw(st.integers(0 if allow_zero else 1, den))
+    return Fraction(num, den)
+
+
+@st.composite
+def distribution(draw, names: list[str]):
+    """A distribution over ``names`` with small exact probabilities (often degenerate)."""
+    weights = [draw(st.integers(0, 3)) for _ in names]
+    if sum(weights) == 0:
+        weights[draw(st.integers(0, len(names) - 1))] = 1
+    total = sum(weights)
+    return tuple((n, Fraction(w, total)) for n, w in zip(names, weights) if w)
+
+
+@st.composite
+def automata(draw, actions: list[str], max_states: int = 3, name: str = "random") -> Automaton:
+    """Random player-relative automata over ``actions`` using blame patterns (valid under any monitoring)."""
+    k = draw(st.integers(1, max_states))
+    states = [f"s{j}" for j in range(k)]
+    plays = tuple(draw(distribution(actions)) for _ in states)
+    rules = []
+    for _ in states:
+        pats = draw(st.lists(st.sampled_from(_PATTERNS), unique=True, max_size=3))
+        rules.append(tuple((Pattern(p), draw(distribution(states))) for p in pats))
+    initial = draw(distribution(states))
+    return Automaton(name, tuple(states), initial, plays, tuple(rules))
+
+
+@st.composite
+def monitorings(draw, clarification: bool = True):
+    """Random exact monitoring: perfect or attribution (optionally with a channel), trembles, small delays."""
+    tremble = draw(st.sampled_from([Fraction(0), Fraction(1, 10), Fraction(1, 4)]))
+    delay = draw(st.integers(0, 1))
+    if draw(st.booleans()):
+        return PerfectMonitoring(tremble=tremble, delay=delay)
+    clar = None
+    if clarification and draw(st.booleans()):
+        clar = Clarification(draw(probability()), draw(probability()), draw(st.sampled_from([0, Fraction(1, 10)])))
+    return AttributionMonitoring(tremble=tremble, delay=delay, detection=draw(probability()),
+                                 false_flag=draw(probability()), clarification=clar)

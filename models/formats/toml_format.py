@@ -87,10 +87,13 @@ def dump_toml(data: Mapping[str, Any], *, inline_depth: int = 2) -> str:
     def table(prefix: list[str], mapping: Mapping[str, Any]) -> None:
         depth = len(prefix)
         subtables = []
-        body = []
+        body: list[str] = []
         for k, v in mapping.items():
             if isinstance(v, Mapping) and depth < inline_depth:
                 subtables.append((k, v))
+            elif isinstance(v, Mapping) and v and all(isinstance(x, Mapping) for x in v.values()):
+                # a table of tables (automaton states): one dotted key per line
+                body.extend(f"{_key(k)}.{_key(sub)} = {_value(x)}" for sub, x in v.items())
             else:
                 body.append(f"{_key(k)} = {_value(v)}")
         if prefix and (body or not subtables):

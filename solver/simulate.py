@@ -1,0 +1,197 @@
+"""Seeded Monte-Carlo simulation of a profile: one readable timeline, or many paths at once.
+
+Each period follows the model exactly as the chain does (:mod:`solver.chain`):
+intended actions from the automata, trembles, payoffs and a signal from
+the actual profile, the signal revealed after the delay, automaton moves.
+Simulation never enters the exact computations; it is there to show what
+happens and to cross-check exact values (the test suite compares them
+within the estimate's confidence interval).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from models.errors import ModelError
+from models.numbers import json_number
+
+from .profiles import BoundProfile
+
+__all__ = ["Period", "Timeline", "simulate_path", "simulate_values", "ValueEstimate"]
+
+SCHEMA_VERSION = 1
+MAX_PERIODS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Period:
+    t: int  # 1-based
+    states: tuple[str, ...]  # automaton state of each player at the start of the period
+    intended: tuple[str, ...]
+    actual: tuple[str, ...]
+    signal: str  # the signal this period produced
+    revealed: str | None  # the signal that became public at the end of the period (None: nothing yet)
+    payoffs: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    players: tuple[str, ...]
+    strategies: tuple[str, ...]
+    seed: int
+    delay: int
+    periods: tuple[Period, ...]
+
+    @property
+    def averages(self) -> tuple[float, ...]:
+        n = len(self.periods)
+        return tuple(sum(p.payoffs[i] for p in self.periods) / n for i in range(len(self.players)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "seed": self.seed,
+            "players": list(self.players),
+            "strategies": list(self.strategies),
+            "delay": self.delay,
+            "average_payoffs": list(self.averages),
+            "periods": [
+                {
+                    "period": p.t,
+                    "states": list(p.states),
+                    "intended": list(p.intended),
+                    "actual": list(p.actual),
+                    "signal": p.signal,
+                    "revealed": p.revealed,
+                    "payoffs": list(p.payoffs),
+                }
+                for p in self.periods
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ValueEstimate:
+    mean: tuple[float, ...]
+    stderr: tuple[float, ...]
+    paths: int
+    horizon: int
+    truncation: float  # bound on the bias from stopping at the horizon
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mean": [json_number(v) for v in self.mean], "stderr": list(self.stderr), "paths": self.paths,
+                "horizon": self.horizon, "truncation_bound": self.truncation}
+
+
+def _floats(arr: np.ndarray) -> np.ndarray:
+    return np.asarray(arr, dtype=float)
+
+
+class _Model:
+    """Float arrays of a profile, shared by both simulators."""
+
+    def __init__(self, profile: BoundProfile) -> None:
+        game = profile.model.game
+        s = profile.signals
+        self.game = game
+        self.signals = s
+        self.n = game.n_players
+        self.shape = game.shape
+        self.payoffs = [p.astype(float) for p in game.payoffs]
+        self.prob = _floats(s.prob)  # shape + (Y,)
+        self.cost = np.array([float(c) for c in s.cost])
+        self.eps = float(s.tremble)
+        self.delay = s.delay
+        self.sigma = [_floats(b.sigma) for b in profile.automata]
+        self.tau = [_floats(b.tau) for b in profile.automata]
+        self.init = [_floats(b.init) for b in profile.automata]
+        self.automata = profile.automata
+
+
+def _draw(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
+    """One index per row of ``probs`` (rows are distributions)."""
+    cum = np.cumsum(probs, axis=-1)
+    u = rng.random(probs.shape[:-1] + (1,)) * cum[..., -1:]
+    return np.minimum((u > cum).sum(axis=-1), probs.shape[-1] - 1)
+
+
+def _tremble(rng: np.random.Generator, actions: np.ndarray, k: int, eps: float) -> np.ndarray:
+    if k == 1 or eps == 0:
+        return actions
+    flip = rng.random(actions.shape) < eps
+    other = rng.integers(0, k - 1, size=actions.shape)
+    other = other + (other >= actions)  # uniform over the k-1 other actions
+    return np.where(flip, other, actions)
+
+
+def simulate_path(profile: BoundProfile, periods: int, seed: int) -> Timeline:
+    """One sample path of ``periods`` periods from the initial states, reproducible from ``seed``."""
+    if periods < 1 or periods > MAX_PERIODS:
+        raise ModelError(f"--periods must be between 1 and {MAX_PERIODS}, got {periods}")
+    m = _Model(profile)
+    rng = np.random.default_rng(seed)
+    game, s = m.game, m.signals
+    q = [int(_draw(rng, m.init[i])) for i in range(m.n)]
+    queue: list[int] = []
+    rows = []
+    for t in range(1, periods + 1):
+        intended = [int(_draw(rng, m.sigma[i][q[i]])) for i in range(m.n)]
+        actual = [int(_tremble(rng, np.array(intended[i]), m.shape[i], m.eps)) for i in range(m.n)]
+        y = int(_draw(rng, m.prob[tuple(actual)]))
+        pay = tuple(float(m.payoffs[i][tuple(actual)] - m.cost[y]) for i in range(m.n))
+        names = tuple(m.automata[i].states[q[i]] for i in range(m.n))
+        if m.delay == 0:
+            revealed: int | None = y
+        else:
+            queue.append(y)
+            revealed = queue.pop(0) if len(queue) > m.delay else None
+        rows.append(Period(t, names, tuple(game.actions[i][a] for i, a in enumerate(intended)),
+                           tuple(game.actions[i][a] for i, a in enumerate(actual)), s.labels[y],
+                           None if revealed is None else s.labels[revealed], pay))
+        if revealed is not None:
+            q = [int(_draw(rng, m.tau[i][q[i], revealed])) for i in range(m.n)]
+    return Timeline(game.players, tuple(b.automaton.name for b in m.automata), seed, m.delay, tuple(rows))
+
+
+def simulate_values(profile: BoundProfile, delta: float, *, paths: int = 2000, seed: int = 0,
+                    tolerance: float = 1e-10) -> ValueEstimate:
+    """Estimate the normalised discounted values by ``paths`` independent paths, vectorised.
+
+    Paths stop at the horizon ``H`` where ``delta^H <= tolerance``; the bias
+    this causes is at most ``delta^H`` times the largest payoff magnitude.
+    """
+    delta = float(delta)
+    m = _Model(profile)
+    rng = np.random.default_rng(seed)
+    H = 1 if delta == 0 else max(1, math.ceil(math.log(tolerance) / math.log(delta)))
+    q = np.stack([_draw(rng, np.broadcast_to(m.init[i], (paths, len(m.init[i])))) for i in range(m.n)], axis=1)
+    queue = np.full((paths, m.delay), -1, dtype=np.int64)
+    totals = np.zeros((paths, m.n))
+    weight = 1.0 - delta
+    flat_prob = m.prob.reshape(-1, m.prob.shape[-1])
+    strides = np.array([int(np.prod(m.shape[i + 1:])) for i in range(m.n)])
+    for _ in range(H):
+        acts = np.stack([_tremble(rng, _draw(rng, m.sigma[i][q[:, i]]), m.shape[i], m.eps) for i in range(m.n)],
+                        axis=1)
+        flat = acts @ strides
+        y = _draw(rng, flat_prob[flat])
+        for i in range(m.n):
+            totals[:, i] += weight * (m.payoffs[i].reshape(-1)[flat] - m.cost[y])
+        weight *= delta
+        if m.delay:
+            revealed = queue[:, 0].copy()
+            queue = np.concatenate([queue[:, 1:], y[:, None]], axis=1)
+        else:
+            revealed = y
+        moving = revealed >= 0
+        for i in range(m.n):
+            nxt = _draw(rng, m.tau[i][q[:, i], np.maximum(revealed, 0)])
+            q[:, i] = np.where(moving, nxt, q[:, i])
+    scale = max(float(np.max(np.abs(p))) for p in m.payoffs) + float(np.max(np.abs(m.cost)))
+    return ValueEstimate(tuple(float(v) for v in totals.mean(axis=0)),
+                         tuple(float(v) for v in totals.std(axis=0, ddof=1) / math.sqrt(paths)), paths, H,
+                         scale * delta**H)
