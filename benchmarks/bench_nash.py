@@ -154,10 +154,10 @@ def main() -> None:
                 lh_t.append(t)
                 t, theirs_lh = timed(lambda A=A, B=B: nashpy.Game(A, B).lemke_howson(initial_dropped_label=0),
                                      args.lh_limit)
-                nlh_t.append(t)
                 if theirs_lh is TimeLimit:
                     nlh_stuck += 1
                 else:
+                    nlh_t.append(t)
                     nlh_ok += verify_profile(game, tuple(map(tuple, theirs_lh)), exact=False).max_regret <= 1e-9
             mean_ours = statistics.mean(ours_t)
             row = {"kind": kind, "n": n, "ours": mean_ours, "eqs": statistics.mean(counts),
@@ -165,9 +165,10 @@ def main() -> None:
             for peer in peers_all:
                 times = peer_t[peer]
                 row[peer] = (statistics.mean(times), statistics.mean(times) / mean_ours, len(times)) if times else None
-            row["agree"] = agree if gbt and peer_t.get("gambit enummixed") else None
+            row["agree"] = (agree, len(peer_t["gambit enummixed"])) if gbt and peer_t.get("gambit enummixed") else None
             rows_all.append(row)
-            rows_one.append({"kind": kind, "n": n, "ours": statistics.mean(lh_t), "nashpy": statistics.mean(nlh_t),
+            rows_one.append({"kind": kind, "n": n, "ours": statistics.mean(lh_t),
+                             "nashpy": statistics.mean(nlh_t) if nlh_t else None,
                              "nashpy_ok": nlh_ok, "nashpy_stuck": nlh_stuck, "games": len(batch)})
             print(f"done {kind} n={n}", file=sys.stderr, flush=True)
 
@@ -188,16 +189,18 @@ def main() -> None:
                  str(r["degenerate"]), f"{r['eqs']:.1f}", f"{r['ours']:.4f} s"]
         cells += [cell(r[p]) for p in peers_all]
         if gbt:
-            cells.append("-" if r["agree"] is None else f"{r['agree']}/{r['games']}")
+            cells.append("-" if r["agree"] is None else f"{r['agree'][0]}/{r['agree'][1]}")
         print("| " + " | ".join(cells) + " |")
-    print("\n### One equilibrium: Lemke-Howson (mean seconds per game)\n")
+    print("\n### One equilibrium: Lemke-Howson (mean seconds per game; nashpy's mean is over the calls that "
+          "finished)\n")
     print("| payoffs | n | detente (exact for ints) | nashpy lemke_howson | ratio | nashpy gave an equilibrium "
-          "| nashpy hit the time limit |")
+          f"| nashpy ran past {args.lh_limit:g} s |")
     print("|---|---|---|---|---|---|---|")
     for r in rows_one:
+        theirs = "-" if r["nashpy"] is None else f"{r['nashpy']:.4f} s"
+        ratio = "-" if r["nashpy"] is None else f"{r['nashpy'] / r['ours']:.1f}x"
         print(f"| {'0..9 ints' if r['kind'] == 'int' else 'normal'} | {r['n']} | {r['ours']:.4f} s | "
-              f"{r['nashpy']:.4f} s | {r['nashpy'] / r['ours']:.1f}x | {r['nashpy_ok']}/{r['games']} "
-              f"| {r['nashpy_stuck']}/{r['games']} |")
+              f"{theirs} | {ratio} | {r['nashpy_ok']}/{r['games']} | {r['nashpy_stuck']}/{r['games']} |")
 
 
 if __name__ == "__main__":

@@ -263,6 +263,10 @@ def build_chain(
         y = None if head < 0 else event_list[head][0]
         return [((q2, new_queue), p) for q2, p in moves(qs, y)]
 
+    if L == 0:
+        return _no_delay_chain(game, signals, automata, exact, event_list, profiles, G, stage, attack, possible,
+                               taus, sigmas, inits)
+
     start_queue = tuple([-1] * L)
     init_states = []
     for combo in itertools.product(*[[(q, p) for q, p in enumerate(ini) if p] for ini in inits]):
@@ -307,3 +311,55 @@ def build_chain(
                 for i in range(n))
     return Chain(exact, game, signals, automata, tuple(order), init, tuple(event_list), profiles, G, stage, attack,
                  sig, edge_s, edge_e, edge_t, edge_p, L)
+
+
+def _no_delay_chain(game, signals, automata, exact, event_list, profiles, G, stage, attack, possible,  # type: ignore[no-untyped-def]
+                    taus, sigmas, inits) -> Chain:
+    """Without delay the joint move on a signal is the Kronecker product of the players' moves.
+
+    States are numbered in breadth-first order from the initial ones (ties by index), exactly as the
+    general construction would meet them, so exact and float chains agree state by state.
+    """
+    n = game.n_players
+    sizes = [t.shape[0] for t in taus]
+    dtype = object if exact else float
+
+    def kron(mats: list[np.ndarray]) -> np.ndarray:
+        out = mats[0]
+        for m in mats[1:]:
+            out = np.kron(out, m)
+        return out
+
+    signals_used = sorted({event_list[e][0] for e in possible})
+    moves = {y: kron([taus[i][:, y, :] for i in range(n)]) for y in signals_used}
+    init_full = kron([inits[i].reshape(-1) for i in range(n)])
+    full = len(init_full)
+    adjacency = np.zeros((full, full), dtype=bool)
+    for M in moves.values():
+        adjacency |= np.asarray(M != 0, dtype=bool)
+    order = [int(k) for k in np.flatnonzero(np.asarray(init_full != 0, dtype=bool))]
+    seen = set(order)
+    k = 0
+    while k < len(order):
+        for t in np.flatnonzero(adjacency[order[k]]).tolist():
+            if t not in seen:
+                seen.add(t)
+                order.append(t)
+        k += 1
+    idx = np.array(order)
+    S = len(order)
+    edge_s, edge_e, edge_t, edge_p = [], [], [], []
+    for e in possible:
+        sub = moves[event_list[e][0]][np.ix_(idx, idx)]
+        rows, cols = np.nonzero(np.asarray(sub != 0, dtype=bool))
+        edge_s.append(rows)
+        edge_e.append(np.full(rows.size, e))
+        edge_t.append(cols)
+        edge_p.append(np.asarray(sub[rows, cols], dtype=dtype))
+    states = tuple((tuple(int(q) for q in np.unravel_index(f, sizes)), ()) for f in order)
+    init = np.asarray(init_full[idx], dtype=dtype)
+    sig = tuple(np.asarray(sigmas[i][[st[0][i] for st in states]], dtype=dtype).reshape(S, -1) for i in range(n))
+    return Chain(exact, game, signals, automata, states, init, tuple(event_list), profiles, G, stage, attack, sig,
+                 np.concatenate(edge_s).astype(np.int64), np.concatenate(edge_e).astype(np.int64),
+                 np.concatenate(edge_t).astype(np.int64), np.concatenate(edge_p) if edge_p else np.array([], dtype),
+                 0)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from models.errors import ModelError
 from models.monitoring import monitoring_to_mapping
 from models.numbers import Number, is_exact, json_number, to_exact
 from models.repeated import RepeatedModel, check_delta
@@ -25,7 +26,7 @@ from .markov import cesaro, discounted, structure
 from .metrics import EscalationMetrics, escalation_metrics
 from .profiles import bind_profile, profile_chain
 
-__all__ = ["RepeatedResult", "evaluate", "monitoring_summary"]
+__all__ = ["RepeatedResult", "evaluate", "monitoring_summary", "horizon_average"]
 
 SCHEMA_VERSION = 1
 
@@ -112,3 +113,31 @@ def evaluate(
 
 def _plain(x: object, exact: bool) -> Number:
     return to_exact(x) if exact else float(np.asarray(x, dtype=float))  # type: ignore[arg-type]
+
+
+def horizon_average(model: RepeatedModel, strategies: Sequence[str], periods: int, *,
+                    exact: bool | None = None) -> tuple[Number, ...]:
+    """Expected average payoff per period over the first ``periods`` periods (a finite horizon).
+
+    This is what a tournament of fixed length (Axelrod's ``Match``) estimates by simulation:
+    ``(1/T) sum_{t < T} mu_0 P^t r``, computed exactly for rational models.
+
+    >>> from fractions import Fraction as F
+    >>> from models import catalog
+    >>> from models.monitoring import PerfectMonitoring
+    >>> m = RepeatedModel(catalog.load("prisoners-dilemma"), PerfectMonitoring(tremble=F(1, 2)))
+    >>> [str(v) for v in horizon_average(m, ["tit-for-tat"], 3)]
+    ['9/4', '9/4']
+    """
+    if periods < 1:
+        raise ModelError(f"periods must be at least 1, got {periods}")
+    profile = bind_profile(model, strategies)
+    chain, _ = profile_chain(profile, exact)
+    P = chain.transition()
+    r = chain.reward()
+    mu = chain.init
+    total = mu @ r
+    for _ in range(periods - 1):
+        mu = mu @ P
+        total = total + mu @ r
+    return tuple(_plain(x / periods, chain.exact) for x in total)

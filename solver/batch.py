@@ -1,0 +1,257 @@
+"""Evaluate one profile at many parameter points at once (vectorised, float64).
+
+The automata stay fixed; the discount factor and the monitoring
+parameters (detection, false flag, tremble) vary from point to point.
+The joint chain's *structure* (states and the automata's moves on each
+signal) does not depend on those numbers, so it is built once with
+parameters strictly inside (0, 1), which makes every transition that any
+point can use possible.  Each point then only changes the signal
+probabilities ``G`` and the expected stage payoffs, and the values of all
+points come from one batched linear solve ``(I - delta_b P_b) V_b = (1 -
+delta_b) r_b`` (LAPACK over a stack of matrices), not from a Python loop
+per point.
+
+>>> import numpy as np
+>>> from models import catalog
+>>> from models.repeated import RepeatedModel
+>>> from models.monitoring import AttributionMonitoring
+>>> model = RepeatedModel(catalog.load("prisoners-dilemma"), AttributionMonitoring())
+>>> res = evaluate_batch(model, ["grim"], delta=np.array([0.4, 0.6]))
+>>> res.ppe.tolist()
+[False, True]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numpy as np
+
+from models.errors import ModelError
+from models.monitoring import AttributionMonitoring, Monitoring, signal_structure
+from models.repeated import RepeatedModel
+
+from .arith import TOL
+from .chain import Chain, build_chain
+from .profiles import bind_profile
+
+__all__ = ["BatchResult", "evaluate_batch"]
+
+#: Points solved together; bounds memory to about CHUNK * S * S * 8 bytes per stacked matrix.
+CHUNK = 256
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult:
+    delta: np.ndarray  # (B,)
+    detection: np.ndarray | None
+    false_flag: np.ndarray | None
+    tremble: np.ndarray | None
+    values: np.ndarray  # (B, N) discounted values from the initial distribution
+    max_gain: np.ndarray  # (B, N) largest one-shot gain over reachable joint states
+    ppe: np.ndarray  # (B,) bool
+
+
+def _broadcast(name: str, value: object, size: int) -> np.ndarray | None:
+    if value is None:
+        return None
+    arr = np.asarray(value, dtype=float).reshape(-1)
+    if arr.size == 1:
+        arr = np.full(size, float(arr[0]))
+    if arr.size != size:
+        raise ModelError(f"{name}: expected {size} values (one per point) or one, got {arr.size}")
+    if not np.all(np.isfinite(arr)):
+        raise ModelError(f"{name}: every value must be a finite number")
+    return arr
+
+
+def _statuses(label: str) -> list[str]:
+    return label.split(",")
+
+
+def _signal_probabilities(chain: Chain, mon: Monitoring, det: np.ndarray, ff: np.ndarray) -> np.ndarray:
+    """``P[b, a_actual, y]`` for attribution monitoring, vectorised over the points."""
+    s = chain.signals
+    game = chain.game
+    profiles = chain.profiles
+    clar = mon.clarification if isinstance(mon, AttributionMonitoring) else None
+    B = det.shape[0]
+    out = np.ones((B, len(profiles), s.n_signals))
+    for y, label in enumerate(s.labels):
+        for i, status in enumerate(_statuses(label)):
+            for k, a in enumerate(profiles):
+                attacked = a[i] in s.hostile[i]
+                blame = det if attacked else ff
+                if status == "clear":
+                    p = 1 - blame
+                elif clar is None:
+                    p = blame
+                else:
+                    clear_p = float(clar.deception if attacked else clar.effectiveness)
+                    p = blame * (clear_p if status == "cleared" else 1 - clear_p)
+                out[:, k, y] *= p
+    del game
+    return out
+
+
+def _trembles(chain: Chain, eps: np.ndarray) -> np.ndarray:
+    """``T[b, a_intended, a_actual]``."""
+    shape = chain.game.shape
+    profiles = chain.profiles
+    B = eps.shape[0]
+    T = np.ones((B, len(profiles), len(profiles)))
+    for k, intended in enumerate(profiles):
+        for m, actual in enumerate(profiles):
+            for i, n in enumerate(shape):
+                if n == 1:
+                    continue
+                T[:, k, m] *= np.where(intended[i] == actual[i], 1 - eps, eps / (n - 1))
+    return T
+
+
+def _reachable_masks(model: RepeatedModel, strategies: Sequence[str], generic: Monitoring, chain: Chain,
+                     det: np.ndarray | None, ff: np.ndarray | None, eps: np.ndarray | None) -> np.ndarray:
+    """``mask[b, s]``: joint state ``s`` of the generic chain is reachable at point ``b``.
+
+    Which transitions are possible depends only on which parameters are exactly 0 or 1, so the points
+    fall into a few groups, each needing one structural chain.
+    """
+    B = next(a.shape[0] for a in (det, ff, eps) if a is not None) if any(
+        a is not None for a in (det, ff, eps)) else 1
+    columns = []
+    for arr in (det, ff, eps):
+        columns.append(np.zeros(B, dtype=np.int8) if arr is None else (arr == 0) * 1 + (arr == 1) * 2)
+    pattern = np.stack(columns, axis=1)
+    index = {st: k for k, st in enumerate(chain.states)}
+    masks = np.zeros((B, chain.n_states), dtype=bool)
+    for key in {tuple(row) for row in pattern.tolist()}:
+        rows = np.all(pattern == np.array(key), axis=1)
+        if not any(key):
+            masks[rows] = True
+            continue
+        mon = generic
+
+        def pick(code: int, interior: Fraction) -> Fraction:
+            return Fraction(0) if code == 1 else Fraction(1) if code == 2 else interior
+
+        if isinstance(mon, AttributionMonitoring):
+            mon = replace(mon, detection=pick(key[0], Fraction(mon.detection)) if det is not None else mon.detection,
+                          false_flag=pick(key[1], Fraction(mon.false_flag)) if ff is not None else mon.false_flag)
+        if eps is not None:
+            mon = replace(mon, tremble=pick(key[2], Fraction(1, 5)))
+        prof = bind_profile(model.with_monitoring(mon), strategies)
+        sub = build_chain(model.game, prof.signals, prof.automata, exact=False)
+        mask = np.zeros(chain.n_states, dtype=bool)
+        for st in sub.states:
+            mask[index[st]] = True
+        masks[rows] = mask
+    return masks
+
+
+def evaluate_batch(
+    model: RepeatedModel,
+    strategies: Sequence[str],
+    *,
+    delta: object,
+    detection: object = None,
+    false_flag: object = None,
+    tremble: object = None,
+) -> BatchResult:
+    """Values and PPE verdicts of one profile at many parameter points.
+
+    Parameters
+    ----------
+    model, strategies:
+        As for :func:`solver.repeated.evaluate`.
+    delta:
+        Array of discount factors in [0, 1), one per point (its length sets the number of points).
+    detection, false_flag:
+        Arrays (or one value) of attribution parameters; they need attribution monitoring
+        (or turn the model's monitoring into it).
+    tremble:
+        Array (or one value) of tremble probabilities.
+
+    Raises
+    ------
+    ModelError
+        Parameters outside their ranges or of the wrong length; a delay with varying
+        monitoring parameters is supported, as are any automata.
+    """
+    deltas = np.asarray(delta, dtype=float).reshape(-1)
+    B = deltas.size
+    if B == 0:
+        raise ModelError("delta: give at least one discount factor")
+    if np.any(~np.isfinite(deltas)) or np.any(deltas < 0) or np.any(deltas >= 1):
+        raise ModelError("delta: every discount factor must be in [0, 1)")
+    det = _broadcast("detection", detection, B)
+    ff = _broadcast("false_flag", false_flag, B)
+    eps = _broadcast("tremble", tremble, B)
+    for name, arr in (("detection", det), ("false_flag", ff), ("tremble", eps)):
+        if arr is not None and (np.any(arr < 0) or np.any(arr > 1)):
+            raise ModelError(f"{name}: every value must be a probability in [0, 1]")
+    mon = model.monitoring
+    varying_signals = det is not None or ff is not None
+    if varying_signals and not isinstance(mon, AttributionMonitoring):
+        mon = AttributionMonitoring(mon.tremble, mon.delay, mon.hostile)
+    # the structure: parameters strictly inside (0, 1) so that every transition is possible
+    generic = mon
+    if isinstance(mon, AttributionMonitoring):
+        generic = replace(mon, detection=Fraction(1, 2) if det is not None else mon.detection,
+                          false_flag=Fraction(1, 3) if ff is not None else mon.false_flag)
+    if eps is not None:
+        generic = replace(generic, tremble=Fraction(1, 5))
+    profile = bind_profile(model.with_monitoring(generic), strategies)
+    chain = build_chain(model.game, profile.signals, profile.automata, exact=False)
+    if det is None and isinstance(mon, AttributionMonitoring):
+        det = np.full(B, float(mon.detection))
+    if ff is None and isinstance(mon, AttributionMonitoring):
+        ff = np.full(B, float(mon.false_flag))
+    eps_all = eps if eps is not None else np.full(B, float(mon.tremble))
+
+    reach = _reachable_masks(model, strategies, generic, chain, det if varying_signals else None,
+                             ff if varying_signals else None, eps)
+
+    S, n = chain.n_states, chain.n_players
+    E = len(chain.events)
+    K = np.zeros((S, E, S))
+    np.add.at(K, (chain.edge_s, chain.edge_e, chain.edge_t), chain.edge_p)
+    payoffs = np.stack([p.reshape(-1) for p in chain.game.float_payoffs()], axis=1)  # (A, N)
+    if isinstance(mon, AttributionMonitoring):
+        assert det is not None and ff is not None
+        Py = _signal_probabilities(chain, mon, det, ff)  # (B, A, Y)
+    else:
+        base = np.asarray(signal_structure(model.game, mon).prob, dtype=float).reshape(len(chain.profiles), -1)
+        Py = np.broadcast_to(base, (B,) + base.shape)
+    cost = np.array([float(c) for c in chain.signals.cost])
+    values = np.empty((B, n))
+    gains = np.empty((B, n))
+    W = chain.weights()  # (S, A)
+    Wi = [[chain.weights(i, b) for b in range(chain.game.shape[i])] for i in range(n)]
+    for lo in range(0, B, CHUNK):
+        sl = slice(lo, min(B, lo + CHUNK))
+        T = _trembles(chain, eps_all[sl])  # (b, A, A')
+        G = T @ Py[sl]  # (b, A, Y): events are signals (no attack flags in this chain)
+        stage = T @ payoffs - (G @ cost)[:, :, None]  # (b, A, N)
+        d = deltas[sl][:, None, None]
+        b = d.shape[0]
+        pe = np.matmul(W, G)  # (b, S, Y): event probabilities in each state
+        # P[b, s, t] = sum_y pe[b, s, y] K[s, y, t]: a matmul batched over s
+        M = np.ascontiguousarray(np.matmul(pe.transpose(1, 0, 2), K).transpose(1, 0, 2))
+        M *= -d  # M = I - delta P, built in place
+        M[:, np.arange(S), np.arange(S)] += 1.0
+        r = np.matmul(W, stage)  # (b, S, N)
+        V = np.linalg.solve(M, (1 - d) * r)  # (b, S, N)
+        values[sl] = np.matmul(chain.init, V)
+        KV = np.matmul(K.reshape(S * E, S), V).reshape(b, S, E, n)  # E[V(next) | s, y]
+        for i in range(n):
+            best = np.full((b, S), -np.inf)
+            for Wb in Wi[i]:
+                q = (1 - d[:, :, 0]) * np.matmul(stage[:, :, i], Wb.T) + d[:, :, 0] * (
+                    np.matmul(Wb, G) * KV[..., i]).sum(axis=2)
+                best = np.maximum(best, q)
+            gains[sl, i] = np.max(np.where(reach[sl], best - V[:, :, i], -np.inf), axis=1)
+    scale = max(1.0, float(np.max(np.abs(payoffs))))
+    ppe = np.all(gains <= TOL * scale, axis=1)
+    return BatchResult(deltas, det, ff, eps, values, np.maximum(gains, 0.0), ppe)
