@@ -34,15 +34,17 @@ doctrine                    automaton
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from .automata import ATTACK, RESTRAIN, Automaton, Pattern
 from .errors import ModelError
-from .numbers import Number, format_number, parse_number
+from .numbers import Number, format_number, parse_number, to_exact
 
-__all__ = ["DOCTRINES", "doctrine", "doctrine_names"]
+__all__ = ["DOCTRINES", "doctrine", "doctrine_names", "MAX_PUNISHMENT"]
 
 ONE = Fraction(1)
+MAX_PUNISHMENT = 1000
 
 
 def _p(kind: str) -> Pattern:
@@ -139,7 +141,8 @@ def doctrine_names() -> tuple[str, ...]:
 
 
 def _probability_arg(name: str, arg: str) -> Number:
-    value = parse_number(arg, field=f"strategy {name}")
+    # a parameter is part of a doctrine's name, so "0.07" means exactly 7/100
+    value = to_exact(parse_number(arg, field=f"strategy {name}"))
     if value < 0 or value > 1:
         raise ModelError(f"the parameter of {name} must be a probability in [0, 1], got {arg}")
     return value
@@ -164,7 +167,7 @@ def doctrine(spec: str) -> Automaton:
     needs_arg = {"punish": "K", "generous": "G", "forgiving-trigger": "PHI"}
     if name in needs_arg and not arg:
         raise ModelError(f"doctrine {name} needs a parameter: {name}:{needs_arg[name]}")
-    if name not in needs_arg and arg:
+    if name in DOCTRINES and ":" in spec:
         raise ModelError(f"doctrine {name} takes no parameter")
     if name == "always-restrain":
         return _always(RESTRAIN)
@@ -181,8 +184,8 @@ def doctrine(spec: str) -> Automaton:
     if name == "contrite":
         return _contrite()
     if name == "punish":
-        if not arg.isdigit() or int(arg) < 1:
-            raise ModelError(f"punish:K needs a whole number of periods K >= 1, got {arg!r}")
+        if not re.fullmatch(r"[0-9]+", arg) or not 1 <= int(arg) <= MAX_PUNISHMENT:
+            raise ModelError(f"punish:K needs a whole number of periods 1 <= K <= {MAX_PUNISHMENT}, got {arg!r}")
         return _punish(int(arg))
     if name == "generous":
         g = _probability_arg(name, arg)

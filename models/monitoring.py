@@ -359,6 +359,9 @@ def monitoring_from_mapping(data: Mapping[str, Any] | None) -> Monitoring:
                     raise ModelError(f"unknown key {key!r}; known keys are effectiveness, deception, cost",
                                      field=f"monitoring.clarification.{key}")
             cost = parse_number(c.get("cost", 0), field="monitoring.clarification.cost")
+            if cost < 0:
+                raise ModelError(f"a cost must be >= 0, got {format_number(cost)}",
+                                 field="monitoring.clarification.cost")
             clar = Clarification(_prob(c, "effectiveness", Fraction(0), "monitoring.clarification"),
                                  _prob(c, "deception", Fraction(0), "monitoring.clarification"), cost)
         return AttributionMonitoring(tremble, delay, hostile, _prob(data, "detection", Fraction(1)),

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 from .automata import Automaton, automaton_from_mapping, automaton_to_mapping
@@ -46,6 +47,9 @@ __all__ = ["RepeatedModel", "repeated_from_mapping", "repeated_to_mapping", "che
 def check_delta(value: object, *, field: str = "delta") -> Number:
     """A discount factor in [0, 1)."""
     delta = parse_number(value, field=field)
+    if isinstance(value, str) and delta == 1 and Fraction(value.strip()) < 1:
+        raise ModelError(f"{value.strip()} rounds to 1 in floating point; write it as a fraction such as "
+                         f"{Fraction(value.strip())}", field=field)
     if delta < 0 or delta >= 1:
         raise ModelError(f"the discount factor must be in [0, 1), got {format_number(delta)}", field=field)
     return delta
@@ -77,10 +81,6 @@ class RepeatedModel:
 
     def with_monitoring(self, monitoring: Monitoring) -> RepeatedModel:
         return replace(self, monitoring=monitoring)
-
-    @property
-    def is_exact(self) -> bool:
-        return self.game.is_exact and all(a.is_exact for _, a in self.strategies)
 
 
 def repeated_from_mapping(data: Mapping[str, Any], game: StageGame) -> RepeatedModel:

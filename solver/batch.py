@@ -35,6 +35,7 @@ from models.repeated import RepeatedModel
 
 from .arith import TOL
 from .chain import Chain, build_chain
+from .equilibrium import MIN_FLOAT_PATIENCE
 from .profiles import bind_profile
 
 __all__ = ["BatchResult", "evaluate_batch"]
@@ -111,15 +112,13 @@ def _trembles(chain: Chain, eps: np.ndarray) -> np.ndarray:
     return T
 
 
-def _reachable_masks(model: RepeatedModel, strategies: Sequence[str], generic: Monitoring, chain: Chain,
+def _reachable_masks(model: RepeatedModel, strategies: Sequence[str], generic: Monitoring, chain: Chain, B: int,
                      det: np.ndarray | None, ff: np.ndarray | None, eps: np.ndarray | None) -> np.ndarray:
     """``mask[b, s]``: joint state ``s`` of the generic chain is reachable at point ``b``.
 
     Which transitions are possible depends only on which parameters are exactly 0 or 1, so the points
     fall into a few groups, each needing one structural chain.
     """
-    B = next(a.shape[0] for a in (det, ff, eps) if a is not None) if any(
-        a is not None for a in (det, ff, eps)) else 1
     columns = []
     for arr in (det, ff, eps):
         columns.append(np.zeros(B, dtype=np.int8) if arr is None else (arr == 0) * 1 + (arr == 1) * 2)
@@ -185,6 +184,8 @@ def evaluate_batch(
         raise ModelError("delta: give at least one discount factor")
     if np.any(~np.isfinite(deltas)) or np.any(deltas < 0) or np.any(deltas >= 1):
         raise ModelError("delta: every discount factor must be in [0, 1)")
+    if np.any(1 - deltas < MIN_FLOAT_PATIENCE):
+        raise ModelError(f"delta: values with 1 - delta < {MIN_FLOAT_PATIENCE:g} are too close to 1 for floating point")
     det = _broadcast("detection", detection, B)
     ff = _broadcast("false_flag", false_flag, B)
     eps = _broadcast("tremble", tremble, B)
@@ -210,7 +211,7 @@ def evaluate_batch(
         ff = np.full(B, float(mon.false_flag))
     eps_all = eps if eps is not None else np.full(B, float(mon.tremble))
 
-    reach = _reachable_masks(model, strategies, generic, chain, det if varying_signals else None,
+    reach = _reachable_masks(model, strategies, generic, chain, B, det if varying_signals else None,
                              ff if varying_signals else None, eps)
 
     S, n = chain.n_states, chain.n_players
@@ -246,12 +247,14 @@ def evaluate_batch(
         values[sl] = np.matmul(chain.init, V)
         KV = np.matmul(K.reshape(S * E, S), V).reshape(b, S, E, n)  # E[V(next) | s, y]
         for i in range(n):
+            # one-shot gains in difference form (see solver.equilibrium.one_shot_gains)
+            own = (1 - d[:, :, 0]) * r[:, :, i] + d[:, :, 0] * (pe * KV[..., i]).sum(axis=2)
             best = np.full((b, S), -np.inf)
             for Wb in Wi[i]:
                 q = (1 - d[:, :, 0]) * np.matmul(stage[:, :, i], Wb.T) + d[:, :, 0] * (
                     np.matmul(Wb, G) * KV[..., i]).sum(axis=2)
-                best = np.maximum(best, q)
-            gains[sl, i] = np.max(np.where(reach[sl], best - V[:, :, i], -np.inf), axis=1)
+                best = np.maximum(best, q - own)
+            gains[sl, i] = np.max(np.where(reach[sl], best, -np.inf), axis=1)
     scale = max(1.0, float(np.max(np.abs(payoffs))))
-    ppe = np.all(gains <= TOL * scale, axis=1)
+    ppe = np.all(gains <= (scale * (TOL * (1 - deltas) + 1e-13))[:, None], axis=1)
     return BatchResult(deltas, det, ff, eps, values, np.maximum(gains, 0.0), ppe)

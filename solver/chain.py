@@ -45,8 +45,10 @@ from models.stage import StageGame
 
 __all__ = ["Chain", "build_chain", "MAX_STATES"]
 
-#: Joint chains larger than this are refused (the state space is a product; see the error message).
-MAX_STATES = 50_000
+#: Joint chains larger than this are refused: the solvers use dense S x S matrices.
+MAX_STATES = 5_000
+#: Without delay, joint moves are Kronecker products over all automaton-state combinations up to this size.
+KRON_MAX = 4_096
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,7 +265,12 @@ def build_chain(
         y = None if head < 0 else event_list[head][0]
         return [((q2, new_queue), p) for q2, p in moves(qs, y)]
 
-    if L == 0:
+    if L > 0 and len(possible) ** L > MAX_STATES:
+        raise SolverError(
+            f"a delay of {L} periods with {len(possible)} possible signals gives more than {MAX_STATES} joint "
+            "states (every pending signal is part of the state); use a shorter delay"
+        )
+    if L == 0 and int(np.prod([t.shape[0] for t in taus])) <= KRON_MAX:
         return _no_delay_chain(game, signals, automata, exact, event_list, profiles, G, stage, attack, possible,
                                taus, sigmas, inits)
 
@@ -317,8 +324,9 @@ def _no_delay_chain(game, signals, automata, exact, event_list, profiles, G, sta
                     taus, sigmas, inits) -> Chain:
     """Without delay the joint move on a signal is the Kronecker product of the players' moves.
 
-    States are numbered in breadth-first order from the initial ones (ties by index), exactly as the
-    general construction would meet them, so exact and float chains agree state by state.
+    States are numbered in breadth-first order from the initial ones (ties by index).  The order can
+    differ from the general construction's, but both arithmetics take the same path for the same
+    automata, so exact and float chains agree state by state.
     """
     n = game.n_players
     sizes = [t.shape[0] for t in taus]

@@ -77,6 +77,9 @@ class DetenteGroup(click.Group):
             return super().invoke(ctx)
         except DetenteError as exc:
             raise CommandError(str(exc)) from None
+        except MemoryError:
+            raise CommandError("out of memory: the model is too large for this machine (fewer automaton states, "
+                               "players or periods of delay help)") from None
         except BrokenPipeError:
             sys.stderr.close()  # e.g. `detente catalog | head`: nothing more to say
             raise SystemExit(1) from None
@@ -158,14 +161,19 @@ def emit_json(doc: dict[str, Any]) -> None:
     click.echo(json_text(doc))
 
 
+def emit(result: Any, as_json: bool, text: Callable[[], str]) -> None:
+    """Print ``result`` as one JSON document, or as the text ``text()`` renders."""
+    click.echo(json_text(result.to_dict()) if as_json else text())
+
+
 # -- the group -----------------------------------------------------------------
 
 
 @click.group(cls=DetenteGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="detente", prog_name="detente")
 def main() -> None:
-    """detente: exact equilibria of normal-form games, and (soon) repeated cyber games
-    under uncertain attribution.
+    """detente: repeated cyber games under uncertain attribution, and exact equilibria of
+    normal-form games.
 
     A MODEL is a file (.toml, .nfg, .json), a built-in model catalog:NAME
     (see `detente catalog`), or - for standard input.
@@ -190,10 +198,7 @@ def solve(model: str | None, fmt: str | None, method: str, label: int, exact: bo
     """
     game = load_game(default_model(model, "solving"), fmt)
     result = nash_equilibria(game, method, exact=exact, label=label)
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        click.echo(render_nash(result, game.title, digits))
+    emit(result, as_json, lambda: render_nash(result, game.title, digits))
 
 
 @main.command()
@@ -237,10 +242,7 @@ def verify(model: str, fmt: str | None, profile: str, exact: bool | None, as_jso
     """Is PROFILE a Nash equilibrium of MODEL?  Exit 0 if so, 3 if not."""
     game = load_game(model, fmt)
     result = verify_profile(game, parse_profile(profile, game), exact=exact)
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        click.echo(render_verify(result, game.title, digits))
+    emit(result, as_json, lambda: render_verify(result, game.title, digits))
     if not result.is_equilibrium:
         raise SystemExit(EXIT_NOT_EQUILIBRIUM)
 
@@ -317,10 +319,7 @@ def repeated(model: str | None, fmt: str | None, strategies: tuple[str, ...], de
     else:
         d = check_delta(delta, field="--delta")
     result = evaluate(rep, strategies, d, exact=exact)
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        click.echo(render_repeated(result, rep.game.title, digits))
+    emit(result, as_json, lambda: render_repeated(result, rep.game.title, digits))
 
 
 @main.command()
@@ -334,10 +333,7 @@ def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], dete
     """Every discount factor for which the profile is a PPE, and for which it is Nash."""
     rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
     result = critical_deltas(rep, strategies, exact=exact)
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        click.echo(render_deltas(result, rep.game.title, digits))
+    emit(result, as_json, lambda: render_deltas(result, rep.game.title, digits))
 
 
 @main.command()
@@ -345,7 +341,8 @@ def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], dete
 @profile_options
 @click.option("--periods", type=click.IntRange(1, 1_000_000), default=20, show_default=True,
               help="Number of periods to simulate.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (the same seed gives the same path).")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Random seed, a whole number >= 0 (the same seed gives the same path).")
 @output_options
 def simulate(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: str | None,
              false_flag: str | None, tremble: str | None, delay: int | None, periods: int, seed: int, as_json: bool,
@@ -353,10 +350,7 @@ def simulate(model: str | None, fmt: str | None, strategies: tuple[str, ...], de
     """A seeded sample path: states, actions, signals and payoffs, period by period."""
     rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
     timeline = simulate_path(bind_profile(rep, strategies), periods, seed)
-    if as_json:
-        emit_json(timeline.to_dict())
-    else:
-        click.echo(render_timeline(timeline, rep.game.title, digits))
+    emit(timeline, as_json, lambda: render_timeline(timeline, rep.game.title, digits))
 
 
 @main.command()

@@ -27,22 +27,13 @@ spacing could be missed; the result says which method was used.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from models.automata import Automaton, bind
-from models.monitoring import (
-    AttributionMonitoring,
-    Clarification,
-    Monitoring,
-    PerfectMonitoring,
-    TableMonitoring,
-    signal_structure,
-)
-from models.numbers import Number, json_number, to_exact
+from models.numbers import Number, json_number
 from models.repeated import RepeatedModel
 
 from . import exact_linalg
@@ -50,7 +41,8 @@ from .chain import Chain
 from .equilibrium import _tolerance, best_reply, one_shot_gains
 from .markov import discounted, identity
 from .poly import Root, evaluate, interpolate, real_roots
-from .profiles import BoundProfile, bind_profile, profile_chain
+from .profiles import BoundProfile, bind_profile, exact_inputs, profile_chain
+from .repeated import DELAY_NOTE
 
 __all__ = ["Interval", "DeltaIntervals", "critical_deltas", "GRID"]
 
@@ -189,7 +181,8 @@ def _assemble(cells: Sequence[bool], points: Sequence[bool], where: Sequence[Num
             lo_closed = k0[0] == "point"
             hi = Fraction(1) if k1[0] == "cell" and k1[1] == len(points) else where[k1[1]]
             hi_closed = k1[0] == "point"
-            out.append(Interval(lo, hi, lo_closed, hi_closed))
+            if lo < hi or (lo == hi and lo_closed and hi_closed):  # never an empty interval
+                out.append(Interval(lo, hi, lo_closed, hi_closed))
             start = None
     return out
 
@@ -226,7 +219,7 @@ def _scan(predicate: Callable[[float, float], bool], extra: Sequence[float]) -> 
         if vb:  # the verdict turns true: an interval opens
             start = edge
         else:
-            out.append(Interval(start if start is not None else 0.0, edge, start is not None, True))
+            out.append(Interval(start if start is not None else 0.0, edge, start is not None and start > 0, True))
             start = None
     if start is not None:
         out.append(Interval(start, 1.0, start != 0.0, False))
@@ -263,8 +256,8 @@ def _nash_edge_test(exact_chain: Chain, float_chain: Chain) -> Callable[[Fractio
             return False
         Vf = _float_values(float_chain, outside)
         for i in range(float_chain.n_players):
-            Wf, policy = best_reply(float_chain, Vf, outside, i)
-            if float_chain.init @ Wf - float_chain.init @ Vf[:, i] > 0:
+            advantage, policy = best_reply(float_chain, Vf, outside, i)
+            if float_chain.init @ advantage > 0:
                 break
         else:
             return False
@@ -280,11 +273,10 @@ def _nash_edge_test(exact_chain: Chain, float_chain: Chain) -> Callable[[Fractio
 
 
 def _ppe_predicate(chain: Chain) -> Callable[[float, float], bool]:
-    tol = _tolerance(chain)
-
     def ok(delta: float, scale: float) -> bool:
         V = _float_values(chain, delta)
-        return all(max(one_shot_gains(chain, V, delta, i).flat) <= tol * scale for i in range(chain.n_players))
+        tol = _tolerance(chain, delta) * scale
+        return all(max(one_shot_gains(chain, V, delta, i).flat) <= tol for i in range(chain.n_players))
 
     return ok
 
@@ -295,8 +287,8 @@ def _nash_predicate(chain: Chain) -> Callable[[float, float], bool]:
     def ok(delta: float, scale: float) -> bool:
         V = _float_values(chain, delta)
         for i in range(chain.n_players):
-            W, _ = best_reply(chain, V, delta, i)
-            if chain.init @ W - chain.init @ V[:, i] > tol * scale:
+            advantage, _ = best_reply(chain, V, delta, i)
+            if chain.init @ advantage > tol * scale:
                 return False
         return True
 
@@ -314,7 +306,7 @@ def critical_deltas(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     notes: list[str] = []
     use_exact = exact is not False
     if use_exact:
-        exact_chain, more = profile_chain(_exactified(profile, model, strategies), None if exact is None else True)
+        exact_chain, more = profile_chain(exact_inputs(profile), None if exact is None else True)
         if exact_chain.exact:
             chain_exact: Chain | None = exact_chain
         else:
@@ -335,39 +327,9 @@ def critical_deltas(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     nash_method = f"grid of {GRID} discount factors (plus the PPE endpoints) and bisection to 1e-12"
     if chain_exact is not None:
         nash_method += "; endpoints confirmed exactly where rational"
+    if profile.signals.delay > 0:
+        notes.append(DELAY_NOTE)
     return DeltaIntervals(model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method, nash_method,
                           chain_exact is not None, tuple(notes))
 
 
-def _exact_distribution(dist: Any) -> Any:
-    return tuple((k, to_exact(p)) for k, p in dist)
-
-
-def _exact_automaton(a: Automaton) -> Automaton:
-    return Automaton(a.name, a.states, _exact_distribution(a.initial), tuple(_exact_distribution(x) for x in a.play),
-                     tuple(tuple((pat, _exact_distribution(t)) for pat, t in rules) for rules in a.rules),
-                     a.description)
-
-
-def _exact_monitoring(m: Monitoring) -> Monitoring:
-    ex = to_exact
-    if isinstance(m, AttributionMonitoring):
-        clar = None if m.clarification is None else Clarification(
-            ex(m.clarification.effectiveness), ex(m.clarification.deception), ex(m.clarification.cost))
-        return AttributionMonitoring(ex(m.tremble), m.delay, m.hostile, ex(m.detection), ex(m.false_flag), clar)
-    if isinstance(m, TableMonitoring):
-        return TableMonitoring(ex(m.tremble), m.delay, m.hostile, m.signals,
-                               tuple((k, tuple(ex(v) for v in row)) for k, row in m.rows), m.blames)
-    return PerfectMonitoring(ex(m.tremble), m.delay, m.hostile)
-
-
-def _exactified(profile: BoundProfile, model: RepeatedModel, strategies: Sequence[str]) -> BoundProfile:
-    """The same profile with every decimal read as the exact decimal it spells."""
-    if profile.is_exact:
-        return profile
-    exact_model = replace(model, game=model.game.to_exact(), monitoring=_exact_monitoring(model.monitoring),
-                          strategies=tuple((k, _exact_automaton(a)) for k, a in model.strategies))
-    signals = signal_structure(exact_model.game, exact_model.monitoring)
-    autos = tuple(_exact_automaton(b.automaton) for b in profile.automata)  # library doctrines such as generous:0.1
-    bound = tuple(bind(a, exact_model.game, signals, i) for i, a in enumerate(autos))
-    return BoundProfile(exact_model, profile.names, signals, bound)

@@ -36,11 +36,12 @@ from typing import Any
 
 import numpy as np
 
+from models.errors import ModelError
 from models.numbers import Number, json_number
 
 from .arith import TOL
 from .chain import Chain
-from .markov import discounted
+from .markov import identity, solve
 
 __all__ = ["Deviation", "PlayerCheck", "EquilibriumCheck", "one_shot_gains", "best_reply", "check_equilibrium"]
 
@@ -79,7 +80,11 @@ class EquilibriumCheck:
     def deviation(self) -> Deviation | None:
         """The largest profitable one-shot deviation, if any."""
         devs = [p.ppe_deviation for p in self.players if p.ppe_deviation is not None]
-        return max(devs, key=lambda d: d.gain) if devs else None
+        if not devs:
+            return None
+        top = max(float(d.gain) for d in devs)
+        # the first player among those tied (up to rounding) with the largest gain
+        return next(d for d in devs if float(d.gain) >= top - 1e-12 * (1 + abs(top)))
 
     def to_dict(self) -> dict[str, Any]:
         dev = self.deviation
@@ -104,48 +109,74 @@ class EquilibriumCheck:
         }
 
 
-def _tolerance(chain: Chain) -> float:
-    scale = max(1.0, max(float(abs(v)) for arr in chain.game.payoffs for v in arr.flat))
-    return TOL * scale
+#: Float arithmetic cannot separate one-shot gains, which shrink like 1 - delta, from rounding below this.
+MIN_FLOAT_PATIENCE = 1e-9
+
+
+def _scale(chain: Chain) -> float:
+    return max(1.0, max(float(abs(v)) for arr in chain.game.payoffs for v in arr.flat))
+
+
+def _tolerance(chain: Chain, delta: Number = 0.0) -> float:
+    """Tolerance for one-shot gains, which are of order ``(1 - delta)`` times the payoff scale."""
+    return _scale(chain) * (TOL * (1 - float(delta)) + 1e-13)
 
 
 def one_shot_gains(chain: Chain, V: np.ndarray, delta: Number, player: int) -> np.ndarray:
-    """``gain[s, b] = Q_i(s, b) - V_i(s)`` for every joint state and action of ``player``."""
+    """``gain[s, b] = Q_i(s, b) - V_i(s)`` for every joint state and action of ``player``.
+
+    Computed in difference form, ``(1 - delta)(r_b - r) + delta (P_b - P) V``, which equals
+    ``Q - V`` when ``V`` is the profile's value: the rows of ``P_b - P`` sum to zero, so an error
+    of ``V`` along the constant vector (the ill-conditioned direction as ``delta -> 1``) cancels.
+    """
     KV = chain.expect(V[:, player])
-    k = chain.game.shape[player]
+    W0 = chain.weights()
+    r0 = W0 @ chain.stage[:, player]
+    base = (chain.event_probabilities(W0) * KV).sum(axis=1)
     cols = []
-    for b in range(k):
+    for b in range(chain.game.shape[player]):
         W = chain.weights(player, b)
-        Q = (1 - delta) * (W @ chain.stage[:, player]) + delta * (chain.event_probabilities(W) * KV).sum(axis=1)
-        cols.append(Q - V[:, player])
+        step = (chain.event_probabilities(W) * KV).sum(axis=1) - base
+        cols.append((1 - delta) * (W @ chain.stage[:, player] - r0) + delta * step)
     return np.stack(cols, axis=1)
 
 
 def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple[np.ndarray, np.ndarray]:
-    """Optimal value and a deterministic optimal policy of ``player`` against the others (policy iteration)."""
+    """Advantage ``W_i - V_i`` of an optimal reply, and that reply (a deterministic policy), by policy iteration.
+
+    With ``g_pi(s)`` the one-shot gain of playing ``pi(s)`` at ``s``, the advantage of following ``pi``
+    solves ``(I - delta P_pi) A = g_pi``: a small right-hand side, so it stays accurate as delta -> 1.
+    """
     k = chain.game.shape[player]
     Ws = [chain.weights(player, b) for b in range(k)]
-    R = [W @ chain.stage[:, player] for W in Ws]
     PE = [chain.event_probabilities(W) for W in Ws]
-    tol = 0 if chain.exact else _tolerance(chain)
-    value = V[:, player]
-    policy = None
+    tol = 0 if chain.exact else _tolerance(chain, delta)
     S = chain.n_states
+    zero = chain.zero()
+    advantage = np.full(S, zero, dtype=object if chain.exact else float)
+    policy: list[int] | None = None
     for _ in range(10_000):
-        KV = chain.expect(value)
-        Q = np.stack([(1 - delta) * R[b] + delta * (PE[b] * KV).sum(axis=1) for b in range(k)], axis=1)
-        best = [max(range(k), key=Q[s].__getitem__) for s in range(S)]
+        value = V.copy()
+        value[:, player] = V[:, player] + advantage
+        # gains over the current policy's value: one-shot gains against V shifted by delta P_b A
+        gains = one_shot_gains(chain, value, delta, player)
+        if policy is not None:
+            own = np.array([gains[s, policy[s]] for s in range(S)], dtype=gains.dtype)
+            gains = gains - own[:, None]
+        best = [max(range(k), key=gains[s].__getitem__) for s in range(S)]
         if policy is not None:
             # keep the current action unless another is strictly better: guarantees termination
-            best = [policy[s] if Q[s, policy[s]] >= Q[s, best[s]] - tol else best[s] for s in range(S)]
+            best = [policy[s] if gains[s, best[s]] <= tol else best[s] for s in range(S)]
             if best == policy:
                 break
         policy = best
         pe = np.stack([PE[policy[s]][s] for s in range(S)])
-        r = np.array([R[policy[s]][s] for s in range(S)], dtype=object if chain.exact else float)
-        value = discounted(chain.transition_from_events(pe), r, delta, chain.exact)
+        g0 = one_shot_gains(chain, V, delta, player)
+        g = np.array([g0[s, policy[s]] for s in range(S)], dtype=object if chain.exact else float)
+        P = chain.transition_from_events(pe)
+        advantage = solve(identity(S, chain.exact) - delta * P, g, chain.exact)
     assert policy is not None
-    return value, np.array(policy)
+    return advantage, np.array(policy)
 
 
 def _first_departure(chain: Chain, policy: np.ndarray, player: int, start: int) -> int:
@@ -172,7 +203,13 @@ def _first_departure(chain: Chain, policy: np.ndarray, player: int, start: int) 
 
 def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> EquilibriumCheck:
     """PPE and Nash verdicts per player, with the largest gains and where they are."""
-    tol = 0 if chain.exact else _tolerance(chain)
+    if not chain.exact and 1 - float(delta) < MIN_FLOAT_PATIENCE:
+        raise ModelError(
+            f"delta = {float(delta)!r} is too close to 1 for floating point (1 - delta < {MIN_FLOAT_PATIENCE:g}): "
+            "give exact inputs (fractions) or use --exact"
+        )
+    tol = 0 if chain.exact else _tolerance(chain, delta)
+    nash_tol = 0 if chain.exact else _tolerance(chain)
     zero = chain.zero()
     start = int(np.argmax([float(p) for p in chain.init]))
     checks = []
@@ -187,13 +224,13 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
         ppe_dev = None
         if top > tol:
             ppe_dev = Deviation(name, chain.state_name(int(s)), chain.game.actions[i][int(b)], top)
-        W, policy = best_reply(chain, V, delta, i)
-        nash_gain = chain.init @ W - chain.init @ V[:, i]
-        nash_ok = nash_gain <= tol
+        advantage, policy = best_reply(chain, V, delta, i)
+        nash_gain = chain.init @ advantage
+        nash_ok = nash_gain <= nash_tol
         nash_dev = None
         if not nash_ok:
             where = _first_departure(chain, policy, i, start)
             nash_dev = Deviation(name, chain.state_name(where), chain.game.actions[i][int(policy[where])], nash_gain)
         checks.append(PlayerCheck(name, bool(top <= tol), gain, ppe_dev, bool(nash_ok),
-                                  nash_gain if nash_gain > tol else zero, nash_dev))
+                                  nash_gain if nash_gain > nash_tol else zero, nash_dev))
     return EquilibriumCheck(all(c.ppe for c in checks), all(c.nash for c in checks), tuple(checks))

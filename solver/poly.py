@@ -166,20 +166,24 @@ def real_roots(p: Poly, lo: Fraction, hi: Fraction, *, width: Fraction = Fractio
 
 
 def _bisect(p: Poly, a: Fraction, b: Fraction, width: Fraction) -> Root:
-    """Narrow a single simple root of ``p`` in ``(a, b]`` (sign change or root at ``b``)."""
+    """Narrow the single simple root of ``p`` in ``(a, b]``.
+
+    The sign at ``b`` steers the search (``a`` may itself be a root, outside
+    the half-open interval, so its sign says nothing): with exactly one root
+    in ``(a, b]``, the root lies in ``(a, m]`` iff ``p(m)`` has the sign of ``p(b)``.
+    """
     fb = evaluate(p, b)
     if fb == 0:
         return Root(b, b)
-    fa = evaluate(p, a)
     while b - a >= width:
         m = (a + b) / 2
         fm = evaluate(p, m)
         if fm == 0:
             return Root(m, m)
-        if (fm > 0) == (fa > 0):
-            a, fa = m, fm
+        if (fm > 0) == (fb > 0):
+            b, fb = m, fm
         else:
-            b = m
+            a = m
     return _refine(p, a, b)
 
 

@@ -8,16 +8,26 @@ automata are all rational *and* the joint chain has at most
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 
-from models.automata import BoundAutomaton, bind
+from models.automata import Automaton, BoundAutomaton, Distribution, bind
 from models.errors import ModelError
-from models.monitoring import SignalStructure, signal_structure
+from models.monitoring import (
+    AttributionMonitoring,
+    Clarification,
+    Monitoring,
+    PerfectMonitoring,
+    SignalStructure,
+    TableMonitoring,
+    signal_structure,
+)
+from models.numbers import Number, to_exact
 from models.repeated import RepeatedModel
 
 from .chain import Chain, build_chain
 
-__all__ = ["BoundProfile", "bind_profile", "profile_chain", "EXACT_MAX_STATES"]
+__all__ = ["BoundProfile", "bind_profile", "profile_chain", "exact_inputs", "EXACT_MAX_STATES"]
 
 #: Largest joint chain solved with exact rational arithmetic when exactness is not forced.
 EXACT_MAX_STATES = 40
@@ -70,6 +80,8 @@ def profile_chain(
     """
     notes: list[str] = []
     rational = profile.is_exact and rational_inputs
+    if exact:
+        profile = exact_inputs(profile)
     if exact is None:
         if rational:
             chain = build_chain(profile.model.game, profile.signals, profile.automata, exact=True,
@@ -83,3 +95,50 @@ def profile_chain(
     return build_chain(profile.model.game, profile.signals, profile.automata, exact=exact,
                        track_attacks=track_attacks), notes
 
+
+
+def _exact_row(values: Sequence[Number]) -> tuple[Fraction, ...]:
+    """Exact decimals of a probability row, renormalised when they sum to one only within tolerance."""
+    row = [to_exact(v) for v in values]
+    total = sum(row)
+    return tuple(v / total for v in row) if total not in (0, 1) else tuple(row)
+
+
+def _exact_distribution(dist: Distribution) -> Distribution:
+    return tuple(zip((k for k, _ in dist), _exact_row([p for _, p in dist]), strict=True))
+
+
+def _exact_automaton(a: Automaton) -> Automaton:
+    return Automaton(a.name, a.states, _exact_distribution(a.initial), tuple(_exact_distribution(x) for x in a.play),
+                     tuple(tuple((pat, _exact_distribution(t)) for pat, t in rules) for rules in a.rules),
+                     a.description)
+
+
+def _exact_monitoring(m: Monitoring) -> Monitoring:
+    ex = to_exact
+    if isinstance(m, AttributionMonitoring):
+        clar = None if m.clarification is None else Clarification(
+            ex(m.clarification.effectiveness), ex(m.clarification.deception), ex(m.clarification.cost))
+        return AttributionMonitoring(ex(m.tremble), m.delay, m.hostile, ex(m.detection), ex(m.false_flag), clar)
+    if isinstance(m, TableMonitoring):
+        return TableMonitoring(ex(m.tremble), m.delay, m.hostile, m.signals,
+                               tuple((k, _exact_row(row)) for k, row in m.rows), m.blames)
+    return PerfectMonitoring(ex(m.tremble), m.delay, m.hostile)
+
+
+def exact_inputs(profile: BoundProfile) -> BoundProfile:
+    """The same profile with every decimal input read as the exact decimal it spells.
+
+    Probabilities are converted *before* anything is computed from them, so
+    ``1 - 0.8`` is ``1/5``, not the float ``0.19999999999999996``; rows that
+    summed to one only within the float tolerance are renormalised.
+    """
+    if profile.is_exact:
+        return profile
+    model = profile.model
+    exact_model = replace(model, game=model.game.to_exact(), monitoring=_exact_monitoring(model.monitoring),
+                          strategies=tuple((k, _exact_automaton(a)) for k, a in model.strategies))
+    signals = signal_structure(exact_model.game, exact_model.monitoring)
+    autos = tuple(_exact_automaton(b.automaton) for b in profile.automata)
+    bound = tuple(bind(a, exact_model.game, signals, i) for i, a in enumerate(autos))
+    return BoundProfile(exact_model, profile.names, signals, bound)

@@ -309,7 +309,9 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6) -> str:
         lines.append(f"  Not a PPE: {dev.player} gains {short(dev.gain, digits)} by playing {dev.action} in joint "
                      f"state {dev.state}.")
     if not eq.nash:
-        worst = max((c for c in eq.players if c.nash_deviation is not None), key=lambda c: c.nash_gain)
+        failing = [c for c in eq.players if c.nash_deviation is not None]
+        top = max(float(c.nash_gain) for c in failing)
+        worst = next(c for c in failing if float(c.nash_gain) >= top - 1e-12 * (1 + abs(top)))
         nd = worst.nash_deviation
         assert nd is not None
         lines.append(f"  Not a Nash equilibrium: {worst.player}'s best reply gains {short(nd.gain, digits)}; it "

@@ -80,7 +80,7 @@ def test_doctrines_listing_and_automaton():
     (["deltas", "catalog:cyber", "-s", "grim", "-s", "grim", "-s", "grim"],
      "detente: error: expected one --strategy for every player or 2"),
     (["simulate", "catalog:volunteers-dilemma", "-s", "punish:0"],
-     "detente: error: punish:K needs a whole number of periods K >= 1, got '0'\n"),
+     "detente: error: punish:K needs a whole number of periods 1 <= K <= 1000, got '0'\n"),
 ])
 def test_errors_are_one_line_exit_1(args, stderr):
     res = run(*args)

@@ -28,3 +28,47 @@ def test_pyproject_test_extra_is_what_the_readme_installs():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r"^test = \[", pyproject, re.M)
     assert 'detente = "solver.cli:main"' in pyproject
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    """Every ``$ detente ...`` example in the README with its complete output (elided ones are skipped)."""
+    blocks, current, info = [], None, None
+    for line in (ROOT / "README.md").read_text().splitlines(keepends=True):
+        if line.startswith("```"):
+            if current is None:
+                current, info = [], line[3:].strip()
+            else:
+                if info == "":
+                    blocks.append("".join(current))
+                current = None
+            continue
+        if current is not None:
+            current.append(line)
+    examples = []
+    for block in blocks:
+        parts = re.split(r"^\$ ", block, flags=re.M)
+        for part in parts[1:]:
+            command, _, output = part.partition("\n")
+            if not command.startswith("detente ") or "..." in output or "$ " in output:
+                continue
+            examples.append((command, output))
+    return examples
+
+
+def test_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
+    import shlex
+
+    from click.testing import CliRunner
+
+    from solver.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    # the input file the README shows next to its error example
+    (tmp_path / "bad.toml").write_text('actions = [["C", "D"], ["C", "D"]]\n[payoffs]\nP2 = [[1, 2], [3, 4]]\n'
+                                       "P1 = [[1, 2], [3]]\n")
+    examples = readme_examples()
+    assert len(examples) >= 8
+    for command, expected in examples:
+        args = shlex.split(command)[1:]
+        result = CliRunner().invoke(main, args)
+        assert result.output == expected, f"README example `{command}` no longer prints what the README shows"
