@@ -48,7 +48,7 @@ import numpy as np
 
 from .errors import ModelError
 from .monitoring import SignalStructure
-from .numbers import Number, format_number, is_exact, parse_number
+from .numbers import Number, format_number, is_exact, parse_number, plain_number
 from .stage import StageGame
 
 __all__ = ["Pattern", "Automaton", "BoundAutomaton", "automaton_from_mapping", "automaton_to_mapping", "bind",
@@ -194,8 +194,7 @@ def automaton_from_mapping(name: str, data: Any) -> Automaton:
 def _plain_dist(dist: Distribution) -> Any:
     if len(dist) == 1 and dist[0][1] == 1:
         return dist[0][0]
-    return {k: (int(format_number(p)) if is_exact(p) and "/" not in format_number(p) else
-                format_number(p) if is_exact(p) else float(p)) for k, p in dist}
+    return {k: plain_number(p) for k, p in dist}
 
 
 def automaton_to_mapping(a: Automaton) -> dict[str, Any]:

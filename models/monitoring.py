@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .numbers import Number, format_number, is_exact, parse_number, parse_probability
+from .numbers import Number, format_number, is_exact, parse_number, parse_probability, plain_number
 from .stage import StageGame
 
 __all__ = [
@@ -388,34 +388,29 @@ def monitoring_from_mapping(data: Mapping[str, Any] | None) -> Monitoring:
     return TableMonitoring(tremble, delay, hostile, tuple(signals), tuple(rows), tuple(blame_pairs))
 
 
-def _plain(x: Number) -> int | str | float:
-    if is_exact(x):
-        text = format_number(x)
-        return int(text) if "/" not in text else text
-    return float(x)
 
 
 def monitoring_to_mapping(m: Monitoring) -> dict[str, Any]:
     """The ``[monitoring]`` table for ``m`` (defaults omitted)."""
     out: dict[str, Any] = {"kind": m.kind}
     if m.tremble != 0:
-        out["tremble"] = _plain(m.tremble)
+        out["tremble"] = plain_number(m.tremble)
     if m.delay:
         out["delay"] = m.delay
     if m.hostile is not None:
         out["hostile"] = list(m.hostile)
     if isinstance(m, AttributionMonitoring):
-        out["detection"] = _plain(m.detection)
-        out["false_flag"] = _plain(m.false_flag)
+        out["detection"] = plain_number(m.detection)
+        out["false_flag"] = plain_number(m.false_flag)
         if m.clarification is not None:
             out["clarification"] = {
-                "effectiveness": _plain(m.clarification.effectiveness),
-                "deception": _plain(m.clarification.deception),
-                "cost": _plain(m.clarification.cost),
+                "effectiveness": plain_number(m.clarification.effectiveness),
+                "deception": plain_number(m.clarification.deception),
+                "cost": plain_number(m.clarification.cost),
             }
     if isinstance(m, TableMonitoring):
         out["signals"] = list(m.signals)
-        out["table"] = {k: [_plain(v) for v in row] for k, row in m.rows}
+        out["table"] = {k: [plain_number(v) for v in row] for k, row in m.rows}
         out["blames"] = {s: list(p) for s, p in m.blames}
     return out
 

@@ -42,6 +42,7 @@ __all__ = [
     "all_exact",
     "format_number",
     "json_number",
+    "plain_number",
 ]
 
 Number = Fraction | float
@@ -149,6 +150,18 @@ def format_number(x: Number, digits: int = 6) -> str:
     if v == 0.0:  # also folds -0.0
         return "0"
     return f"{v:.{digits}g}"
+
+
+def plain_number(x: Number) -> int | str | float:
+    """File form (TOML, JSON models): an int when integral and exact, ``"p/q"`` when exact, else a float.
+
+    >>> plain_number(Fraction(3)), plain_number(Fraction(1, 3)), plain_number(0.5)
+    (3, '1/3', 0.5)
+    """
+    if is_exact(x):
+        text = format_number(x)
+        return int(text) if "/" not in text else text
+    return float(x)
 
 
 def json_number(x: Number) -> str | float | int:

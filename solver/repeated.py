@@ -26,7 +26,7 @@ from .markov import cesaro, discounted, structure
 from .metrics import EscalationMetrics, escalation_metrics
 from .profiles import bind_profile, profile_chain
 
-__all__ = ["RepeatedResult", "evaluate", "monitoring_summary", "horizon_average"]
+__all__ = ["RepeatedResult", "evaluate", "horizon_average"]
 
 SCHEMA_VERSION = 1
 
@@ -69,11 +69,6 @@ class RepeatedResult:
         }
 
 
-def monitoring_summary(model: RepeatedModel) -> dict[str, Any]:
-    """The monitoring parameters as a JSON-ready table."""
-    return monitoring_to_mapping(model.monitoring)
-
-
 def evaluate(
     model: RepeatedModel, strategies: Sequence[str], delta: object, *, exact: bool | None = None
 ) -> RepeatedResult:
@@ -113,8 +108,8 @@ def evaluate(
         notes.append(DELAY_NOTE)
     values = tuple(_plain(x, chain.exact) for x in chain.init @ V)
     average = tuple(_plain(x, chain.exact) for x in chain.init @ avg)
-    return RepeatedResult(chain.exact, dd, model.game.players, profile.names, monitoring_summary(model), values,
-                          average, check, metrics, chain.n_states, tuple(notes))
+    return RepeatedResult(chain.exact, dd, model.game.players, profile.names, monitoring_to_mapping(model.monitoring),
+                          values, average, check, metrics, chain.n_states, tuple(notes))
 
 
 def _plain(x: object, exact: bool) -> Number:

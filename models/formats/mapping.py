@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ModelError
-from ..numbers import Number, format_number, is_exact
+from ..numbers import plain_number
 from ..stage import StageGame
 
 __all__ = ["STAGE_KEYS", "REPEATED_KEYS", "game_from_mapping", "game_to_mapping", "line_of"]
@@ -84,17 +84,11 @@ def game_from_mapping(data: Mapping[str, Any]) -> StageGame:
     )
 
 
-def _plain(x: Number) -> int | str | float:
-    """File form of a number: int when integral and exact, "p/q" when exact, float otherwise."""
-    if is_exact(x):
-        text = format_number(x)
-        return int(text) if "/" not in text else text
-    return float(x)
 
 
 def _nested(arr: Any) -> Any:
     if getattr(arr, "ndim", 0) == 0:
-        return _plain(arr.item() if hasattr(arr, "item") else arr)
+        return plain_number(arr.item() if hasattr(arr, "item") else arr)
     return [_nested(sub) for sub in arr]
 
 
