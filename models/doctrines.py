@@ -41,7 +41,7 @@ from .automata import ATTACK, RESTRAIN, Automaton, Pattern
 from .errors import ModelError
 from .numbers import Number, format_number, parse_number, to_exact
 
-__all__ = ["DOCTRINES", "doctrine", "doctrine_names", "MAX_PUNISHMENT"]
+__all__ = ["DOCTRINES", "doctrine", "MAX_PUNISHMENT"]
 
 ONE = Fraction(1)
 MAX_PUNISHMENT = 1000
@@ -134,10 +134,6 @@ DOCTRINES: dict[str, str] = {
     "contrite": "contrite tit-for-tat: accept punishment for one's own blamed attacks",
     "consult": "tit-for-tat on confirmed blames only (uses the clarification channel)",
 }
-
-
-def doctrine_names() -> tuple[str, ...]:
-    return tuple(DOCTRINES)
 
 
 def _probability_arg(name: str, arg: str) -> Number:

@@ -30,7 +30,7 @@ the form the solver reads.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -438,7 +438,3 @@ def with_overrides(m: Monitoring, **changes: Any) -> Monitoring:
         return TableMonitoring(**common, signals=m.signals, rows=m.rows, blames=m.blames)
     return PerfectMonitoring(**common)
 
-
-def profile_key(game: StageGame, profile: Sequence[int]) -> str:
-    """The table key of a profile: action labels joined by ','."""
-    return ",".join(game.actions[i][a] for i, a in enumerate(profile))

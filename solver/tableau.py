@@ -37,24 +37,13 @@ Geometry 8 (1992).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Protocol
 
 import numpy as np
 
-__all__ = ["TOL", "Tableau", "IntTableau", "FloatTableau"]
+__all__ = ["TOL", "IntTableau", "FloatTableau"]
 
 #: The one tolerance used by float computations in this package.
 TOL = 1e-9
-
-
-class Tableau(Protocol):
-    basis: list[int]
-    n_vars: int
-
-    def leaving_row(self, col: int) -> int | None: ...
-    def pivot(self, row: int, col: int) -> Tableau: ...
-    def zero_rows(self) -> list[int]: ...
-    def value(self, row: int) -> Fraction | float: ...
 
 
 class IntTableau:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from models import catalog
 from models.automata import Automaton, Pattern
-from models.errors import DetenteError, ModelError
+from models.errors import ModelError
 from models.monitoring import AttributionMonitoring, PerfectMonitoring
 from models.repeated import RepeatedModel
 from models.stage import StageGame
@@ -144,7 +144,3 @@ def test_negative_clarification_cost_and_negative_seed(tmp_path):
     res = CliRunner().invoke(main, ["repeated", str(path), "-s", "grim", "--delta", "1/2"])
     assert res.exit_code == 1 and "monitoring.clarification.cost: a cost must be >= 0, got -1" in res.stderr
     assert CliRunner().invoke(main, ["simulate", "-s", "grim", "--seed", "-5"]).exit_code == 2
-
-
-def test_every_project_error_is_a_detente_error():
-    assert issubclass(ModelError, DetenteError)

@@ -352,18 +352,17 @@ def _check_exact_solution(res, c, A_ub, b_ub, A_eq, b_eq, bounds):
     assert _dot(c, x) == res.value
 
 
+def _kwargs(A_ub, b_ub, A_eq, b_eq, bounds, maximize):
+    """linprog keyword arguments, empty constraint lists as None."""
+    return {"A_ub": A_ub or None, "b_ub": b_ub or None, "A_eq": A_eq or None, "b_eq": b_eq or None,
+            "bounds": bounds, "maximize": maximize}
+
+
 @settings(max_examples=150, deadline=None)
 @given(bounded_lps())
 def test_exact_matches_highs_on_bounded_lps(lp):
     c, A_ub, b_ub, A_eq, b_eq, bounds, maximize = lp
-    kw = {
-        "A_ub": A_ub or None,
-        "b_ub": b_ub or None,
-        "A_eq": A_eq or None,
-        "b_eq": b_eq or None,
-        "bounds": bounds,
-        "maximize": maximize,
-    }
+    kw = _kwargs(A_ub, b_ub, A_eq, b_eq, bounds, maximize)
     ex = linprog(c, **kw)
     assert ex.exact and ex.status in ("optimal", "infeasible")
     ref = scipy_linprog(
@@ -393,14 +392,7 @@ def test_status_agrees_with_highs_on_general_bounds(lp, general):
     # Same data but with unbounded variables: all three statuses occur.
     c, A_ub, b_ub, A_eq, b_eq, _, maximize = lp
     bounds = general[: len(c)]
-    kw = {
-        "A_ub": A_ub or None,
-        "b_ub": b_ub or None,
-        "A_eq": A_eq or None,
-        "b_eq": b_eq or None,
-        "bounds": bounds,
-        "maximize": maximize,
-    }
+    kw = _kwargs(A_ub, b_ub, A_eq, b_eq, bounds, maximize)
     ex = linprog(c, **kw)
     fl = linprog(c, exact=False, **kw)
     assert ex.status == fl.status
