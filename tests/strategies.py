@@ -55,6 +55,21 @@ def integer_games(draw, min_players: int = 2, max_players: int = 4, max_actions:
 
 
 @st.composite
+def no_saddle_2x2(draw, bound: int = 9) -> tuple[int, int, int, int]:
+    """Entries a, b, c, d of a 2x2 zero-sum game [[a, b], [c, d]] with no pure saddle point.
+
+    That happens exactly when both diagonal entries beat both off-diagonal ones, or both lose to them;
+    the games are built that way rather than filtered, so no draw is wasted.
+    """
+    b, c = draw(st.integers(-bound, bound)), draw(st.integers(-bound, bound))
+    if draw(st.booleans()):
+        diagonal = st.integers(max(b, c) + 1, max(b, c) + bound)
+    else:
+        diagonal = st.integers(min(b, c) - bound, min(b, c) - 1)
+    return draw(diagonal), b, c, draw(diagonal)
+
+
+@st.composite
 def mixed_strategy(draw, k: int) -> tuple[Fraction, ...]:
     """An exact probability vector of length k."""
     weights = [draw(st.integers(0, 5)) for _ in range(k)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import numpy as np
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from models import catalog
@@ -13,14 +13,14 @@ from models.stage import StageGame
 from solver.arith import action_payoffs
 from solver.nash import nash_equilibria
 from solver.security import others_profiles, security_levels
-from strategies import integer_bimatrix, integer_games, mixed_strategy
+from strategies import integer_bimatrix, integer_games, mixed_strategy, no_saddle_2x2
 
 
-@given(st.lists(st.integers(-9, 9), min_size=4, max_size=4))
+@given(no_saddle_2x2())
 def test_2x2_zero_sum_closed_form(entries):
     a, b, c, d = entries
     # no saddle point: the row minima's max is below the column maxima's min
-    assume(max(min(a, b), min(c, d)) < min(max(a, c), max(b, d)))
+    assert max(min(a, b), min(c, d)) < min(max(a, c), max(b, d))
     game = StageGame.bimatrix([[a, b], [c, d]], [[-a, -b], [-c, -d]])
     res = security_levels(game)
     den = a + d - b - c
