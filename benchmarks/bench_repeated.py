@@ -45,6 +45,7 @@ from solver.equilibrium import one_shot_gains  # noqa: E402
 from solver.markov import discounted  # noqa: E402
 from solver.profiles import bind_profile  # noqa: E402
 from solver.repeated import evaluate, horizon_average  # noqa: E402
+from solver.threads import single_blas_thread  # noqa: E402
 
 PD = catalog.load("prisoners-dilemma")
 
@@ -97,12 +98,27 @@ def random_automaton(name: str, k: int, rng: random.Random) -> Automaton:
     return Automaton(name, tuple(states), (("s0", Fraction(1)),), plays, rules)
 
 
+def _random_pair_model(mon) -> RepeatedModel:
+    """The PD with two seeded random 10-state automata, r10a and r10b."""
+    rng = random.Random(2026)
+    return RepeatedModel(PD, mon, (("r10a", random_automaton("r10a", 10, rng)),
+                                   ("r10b", random_automaton("r10b", 10, rng))))
+
+
+@single_blas_thread  # as solver.repeated.evaluate runs
+def values_and_ppe_check(model: RepeatedModel, names: list[str]):
+    prof = bind_profile(model, names)
+    chain = build_chain(PD, prof.signals, prof.automata, exact=False)
+    V = discounted(chain.transition(), chain.reward(), 0.9, False)
+    for i in range(2):
+        one_shot_gains(chain, V, 0.9, i)
+    return chain
+
+
 def single_section(reps: int) -> None:
     print("### One profile, 10 states per automaton at most: evaluate and PPE-check (float64)\n")
     mon = AttributionMonitoring(detection=0.9, false_flag=0.05, tremble=0.01)
-    rng = random.Random(2026)
-    model = RepeatedModel(PD, mon, (("r10a", random_automaton("r10a", 10, rng)),
-                                    ("r10b", random_automaton("r10b", 10, rng))))
+    model = _random_pair_model(mon)
     cases = [["tit-for-tat"], ["contrite", "generous:1/3"], ["punish:9"], ["r10a", "r10b"]]
     print("| profile | joint states | values + PPE check (median) | full evaluate: + Nash + metrics (median) |")
     print("|---|---|---|---|")
@@ -110,11 +126,7 @@ def single_section(reps: int) -> None:
         times, full = [], []
         for _ in range(reps):
             t = time.perf_counter()
-            prof = bind_profile(model, names)
-            chain = build_chain(PD, prof.signals, prof.automata, exact=False)
-            V = discounted(chain.transition(), chain.reward(), 0.9, False)
-            for i in range(2):
-                one_shot_gains(chain, V, 0.9, i)
+            chain = values_and_ppe_check(model, names)
             times.append(time.perf_counter() - t)
             t = time.perf_counter()
             evaluate(model, names, 0.9, exact=False)
@@ -131,14 +143,19 @@ def batch_section(points: int) -> None:
     det = rng.uniform(0.5, 1.0, points)
     ff = rng.uniform(0.0, 0.2, points)
     eps = rng.uniform(0.0, 0.05, points)
-    model = RepeatedModel(PD, AttributionMonitoring(detection=0.9, false_flag=0.05))
-    print("| profile | joint states | time | points per second "
+    model = _random_pair_model(AttributionMonitoring(detection=0.9, false_flag=0.05))
+    cores = os.cpu_count()
+    print(f"| profile | joint states | time, {cores} threads (default) | time, 1 thread | points per second "
           "| max difference from one-point evaluate (sample of 20) |")
-    print("|---|---|---|---|---|")
-    for names in (["tit-for-tat"], ["grim"], ["contrite", "generous:1/3"], ["punish:9"]):
+    print("|---|---|---|---|---|---|")
+    for names in (["tit-for-tat"], ["grim"], ["contrite", "generous:1/3"], ["punish:9"], ["r10a", "r10b"]):
         t = time.perf_counter()
         res = evaluate_batch(model, names, delta=delta, detection=det, false_flag=ff, tremble=eps)
         dt = time.perf_counter() - t
+        t = time.perf_counter()
+        serial = evaluate_batch(model, names, delta=delta, detection=det, false_flag=ff, tremble=eps, workers=1)
+        dt1 = time.perf_counter() - t
+        assert np.array_equal(serial.values, res.values) and np.array_equal(serial.ppe, res.ppe)
         worst = 0.0
         for k in range(0, points, max(1, points // 20)):
             one = evaluate(model.with_monitoring(AttributionMonitoring(tremble=eps[k], detection=det[k],
@@ -147,7 +164,7 @@ def batch_section(points: int) -> None:
             assert one.equilibrium.ppe == res.ppe[k]
         states = bind_profile(model, names)
         n_states = build_chain(PD, states.signals, states.automata, exact=False).n_states
-        print(f"| {' vs '.join(names)} | {n_states} | {dt:.3f} s | {points / dt:,.0f} | {worst:.1e} |")
+        print(f"| {' vs '.join(names)} | {n_states} | {dt:.3f} s | {dt1:.3f} s | {points / dt:,.0f} | {worst:.1e} |")
     print()
 
 

@@ -23,7 +23,9 @@ per point.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -37,6 +39,7 @@ from .arith import TOL
 from .chain import Chain, build_chain
 from .equilibrium import MIN_FLOAT_PATIENCE
 from .profiles import bind_profile
+from .threads import single_blas_thread
 
 __all__ = ["BatchResult", "evaluate_batch"]
 
@@ -112,6 +115,23 @@ def _trembles(chain: Chain, eps: np.ndarray) -> np.ndarray:
     return T
 
 
+class _EdgeSum:
+    """Sums per-edge values (axis 1 of a stack) into the cells the edges fall in, all points at once."""
+
+    def __init__(self, cells: np.ndarray, size: int):
+        self.order = np.argsort(cells, kind="stable")
+        ordered = cells[self.order]
+        self.starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        self.cells = ordered[self.starts]
+        self.size = size
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        out = np.zeros((values.shape[0], self.size) + values.shape[2:])
+        if self.cells.size:
+            out[:, self.cells] = np.add.reduceat(values[:, self.order], self.starts, axis=1)
+        return out
+
+
 def _reachable_masks(model: RepeatedModel, strategies: Sequence[str], generic: Monitoring, chain: Chain, B: int,
                      det: np.ndarray | None, ff: np.ndarray | None, eps: np.ndarray | None) -> np.ndarray:
     """``mask[b, s]``: joint state ``s`` of the generic chain is reachable at point ``b``.
@@ -149,6 +169,7 @@ def _reachable_masks(model: RepeatedModel, strategies: Sequence[str], generic: M
     return masks
 
 
+@single_blas_thread
 def evaluate_batch(
     model: RepeatedModel,
     strategies: Sequence[str],
@@ -157,6 +178,7 @@ def evaluate_batch(
     detection: object = None,
     false_flag: object = None,
     tremble: object = None,
+    workers: int | None = None,
 ) -> BatchResult:
     """Values and PPE verdicts of one profile at many parameter points.
 
@@ -171,6 +193,9 @@ def evaluate_batch(
         (or turn the model's monitoring into it).
     tremble:
         Array (or one value) of tremble probabilities.
+    workers:
+        Threads that solve chunks of points in parallel (default: one per core).  The answer does
+        not depend on it.
 
     Raises
     ------
@@ -186,6 +211,8 @@ def evaluate_batch(
         raise ModelError("delta: every discount factor must be in [0, 1)")
     if np.any(1 - deltas < MIN_FLOAT_PATIENCE):
         raise ModelError(f"delta: values with 1 - delta < {MIN_FLOAT_PATIENCE:g} are too close to 1 for floating point")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ModelError("workers: give a positive number of threads")
     det = _broadcast("detection", detection, B)
     ff = _broadcast("false_flag", false_flag, B)
     eps = _broadcast("tremble", tremble, B)
@@ -216,8 +243,11 @@ def evaluate_batch(
 
     S, n = chain.n_states, chain.n_players
     E = len(chain.events)
-    K = np.zeros((S, E, S))
-    np.add.at(K, (chain.edge_s, chain.edge_e, chain.edge_t), chain.edge_p)
+    # the next-state kernel K[s, e, t], kept as its edges
+    rows = chain.edge_s * E + chain.edge_e
+    to_cells = _EdgeSum(chain.edge_s * S + chain.edge_t, S * S)  # sums edges into P's cells (s, t)
+    to_rows = _EdgeSum(rows, S * E)  # sums edges into rows (s, e)
+    edge_p = chain.edge_p.astype(float)
     payoffs = np.stack([p.reshape(-1) for p in chain.game.float_payoffs()], axis=1)  # (A, N)
     if isinstance(mon, AttributionMonitoring):
         assert det is not None and ff is not None
@@ -230,7 +260,9 @@ def evaluate_batch(
     gains = np.empty((B, n))
     W = chain.weights()  # (S, A)
     Wi = [[chain.weights(i, b) for b in range(chain.game.shape[i])] for i in range(n)]
-    for lo in range(0, B, CHUNK):
+    diagonal = np.arange(S) * (S + 1)
+
+    def solve_chunk(lo: int) -> None:
         sl = slice(lo, min(B, lo + CHUNK))
         T = _trembles(chain, eps_all[sl])  # (b, A, A')
         G = T @ Py[sl]  # (b, A, Y): events are signals (no attack flags in this chain)
@@ -238,14 +270,14 @@ def evaluate_batch(
         d = deltas[sl][:, None, None]
         b = d.shape[0]
         pe = np.matmul(W, G)  # (b, S, Y): event probabilities in each state
-        # P[b, s, t] = sum_y pe[b, s, y] K[s, y, t]: a matmul batched over s
-        M = np.ascontiguousarray(np.matmul(pe.transpose(1, 0, 2), K).transpose(1, 0, 2))
-        M *= -d  # M = I - delta P, built in place
-        M[:, np.arange(S), np.arange(S)] += 1.0
+        # P[b, s, t] = sum_e pe[b, s, e] K[s, e, t], summed edge by edge for the whole chunk
+        M = to_cells(pe.reshape(b, S * E)[:, rows] * (-d[:, :, 0] * edge_p))  # M = I - delta P
+        M[:, diagonal] += 1.0
         r = np.matmul(W, stage)  # (b, S, N)
-        V = np.linalg.solve(M, (1 - d) * r)  # (b, S, N)
+        V = np.linalg.solve(M.reshape(b, S, S), (1 - d) * r)  # (b, S, N)
         values[sl] = np.matmul(chain.init, V)
-        KV = np.matmul(K.reshape(S * E, S), V).reshape(b, S, E, n)  # E[V(next) | s, y]
+        # E[V(next) | s, e] for every point and player
+        KV = to_rows(V[:, chain.edge_t, :] * edge_p[:, None]).reshape(b, S, E, n)
         for i in range(n):
             # one-shot gains in difference form (see solver.equilibrium.one_shot_gains)
             own = (1 - d[:, :, 0]) * r[:, :, i] + d[:, :, 0] * (pe * KV[..., i]).sum(axis=2)
@@ -255,6 +287,17 @@ def evaluate_batch(
                     np.matmul(Wb, G) * KV[..., i]).sum(axis=2)
                 best = np.maximum(best, q - own)
             gains[sl, i] = np.max(np.where(reach[sl], best, -np.inf), axis=1)
+
+    # Chunks are independent and numpy releases the GIL in its linear algebra, so they run on a thread
+    # per core (BLAS itself is held to one thread: see solver.threads).
+    starts = range(0, B, CHUNK)
+    workers = min(len(starts), workers if workers is not None else os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(solve_chunk, starts))
+    else:
+        for lo in starts:
+            solve_chunk(lo)
     scale = max(1.0, float(np.max(np.abs(payoffs))))
     ppe = np.all(gains <= (scale * (TOL * (1 - deltas) + 1e-13))[:, None], axis=1)
     return BatchResult(deltas, det, ff, eps, values, np.maximum(gains, 0.0), ppe)

@@ -43,6 +43,7 @@ from .markov import discounted, identity
 from .poly import Root, evaluate, interpolate, real_roots
 from .profiles import BoundProfile, bind_profile, exact_inputs, profile_chain
 from .repeated import DELAY_NOTE
+from .threads import single_blas_thread
 
 __all__ = ["Interval", "DeltaIntervals", "critical_deltas", "GRID"]
 
@@ -295,6 +296,7 @@ def _nash_predicate(chain: Chain) -> Callable[[float, float], bool]:
     return ok
 
 
+@single_blas_thread
 def critical_deltas(model: RepeatedModel, strategies: Sequence[str], *, exact: bool | None = None) -> DeltaIntervals:
     """Intervals of discount factors in (0, 1) where the profile is a PPE, and where it is Nash.
 

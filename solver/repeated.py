@@ -25,6 +25,7 @@ from .equilibrium import EquilibriumCheck, check_equilibrium
 from .markov import cesaro, discounted, structure
 from .metrics import EscalationMetrics, escalation_metrics
 from .profiles import bind_profile, profile_chain
+from .threads import single_blas_thread
 
 __all__ = ["RepeatedResult", "evaluate", "horizon_average"]
 
@@ -69,6 +70,7 @@ class RepeatedResult:
         }
 
 
+@single_blas_thread
 def evaluate(
     model: RepeatedModel, strategies: Sequence[str], delta: object, *, exact: bool | None = None
 ) -> RepeatedResult:
@@ -116,6 +118,7 @@ def _plain(x: object, exact: bool) -> Number:
     return to_exact(x) if exact else float(np.asarray(x, dtype=float))  # type: ignore[arg-type]
 
 
+@single_blas_thread
 def horizon_average(model: RepeatedModel, strategies: Sequence[str], periods: int, *,
                     exact: bool | None = None) -> tuple[Number, ...]:
     """Expected average payoff per period over the first ``periods`` periods (a finite horizon).

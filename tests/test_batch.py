@@ -48,6 +48,24 @@ def test_batch_agrees_with_one_point_evaluation(data):
         assert np.allclose([float(c.ppe_gain) for c in one.equilibrium.players], res.max_gain[j], atol=1e-9)
 
 
+def test_batch_answer_is_the_same_on_any_number_of_threads():
+    # 700 points make three chunks; every chunk is checked against the one-point evaluation
+    rng = np.random.default_rng(3)
+    delta, det, ff, eps = rng.uniform(0.2, 0.98, 700), rng.uniform(0.5, 1, 700), rng.uniform(0, 0.2, 700), \
+        rng.uniform(0, 0.05, 700)
+    model = RepeatedModel(PD, AttributionMonitoring())
+    runs = [evaluate_batch(model, ["contrite", "punish:3"], delta=delta, detection=det, false_flag=ff, tremble=eps,
+                           workers=w) for w in (1, 2, 5)]
+    for other in runs[1:]:
+        assert np.array_equal(runs[0].values, other.values) and np.array_equal(runs[0].max_gain, other.max_gain)
+        assert np.array_equal(runs[0].ppe, other.ppe)
+    for j in (0, 255, 256, 511, 512, 699):
+        one = evaluate(model.with_monitoring(AttributionMonitoring(tremble=eps[j], detection=det[j],
+                                                                   false_flag=ff[j])),
+                       ["contrite", "punish:3"], delta[j], exact=False)
+        assert np.allclose(one.values, runs[0].values[j], atol=1e-9) and one.equilibrium.ppe == runs[0].ppe[j]
+
+
 def test_batch_on_perfect_monitoring_varies_delta_and_tremble():
     model = RepeatedModel(PD, PerfectMonitoring())
     res = evaluate_batch(model, ["grim"], delta=[0.4, 0.5, 0.6], tremble=0.0)
@@ -60,6 +78,7 @@ def test_batch_on_perfect_monitoring_varies_delta_and_tremble():
     ({"delta": [0.5, 0.6], "detection": [0.1, 0.2, 0.3]}, "detection: expected 2 values"),
     ({"delta": [0.5], "false_flag": [1.5]}, "false_flag: every value must be a probability"),
     ({"delta": [0.5], "tremble": [float("nan")]}, "tremble: every value must be a finite number"),
+    ({"delta": [0.5], "workers": 0}, "workers: give a positive number of threads"),
 ])
 def test_batch_rejects_bad_parameters(kwargs, message):
     with pytest.raises(ModelError, match=re.escape(message)):
