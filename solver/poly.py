@@ -9,6 +9,7 @@ Roy, Algorithms in Real Algebraic Geometry, 2006, ch. 2).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -56,52 +57,108 @@ def interpolate(xs: Sequence[Fraction], ys: Sequence[Fraction]) -> Poly:
     return trim(poly)
 
 
-def _divmod(a: Poly, b: Poly) -> tuple[Poly, Poly]:
-    a = trim(a)
-    b = trim(b)
-    q = [Fraction(0)] * max(len(a) - len(b) + 1, 1)
-    r = list(a)
-    while len(trim(r)) >= len(b):
-        r = trim(r)
+# -- integer polynomials: root isolation runs on these ---------------------------------------------------------
+#
+# Sturm sequences over the rationals spend almost all their time in the gcds that keep every Fraction in
+# lowest terms.  Root isolation only ever needs *signs*, so it works with integer coefficients instead:
+# remainders are scaled by positive constants (which keeps a Sturm sequence's sign changes) and divided by
+# their content, and a polynomial's sign at n/d (d > 0) is the sign of the integer sum c_k n^k d^(m-k).
+
+IPoly = list[int]
+
+
+def _itrim(p: IPoly) -> IPoly:
+    p = list(p)
+    while p and p[-1] == 0:
+        p.pop()
+    return p
+
+
+def _primitive(p: IPoly) -> IPoly:
+    """``p`` divided by the (positive) gcd of its coefficients."""
+    g = 0
+    for c in p:
+        g = math.gcd(g, c)
+        if g == 1:
+            return p
+    return [c // g for c in p] if g > 1 else p
+
+
+def _to_integers(p: Poly) -> IPoly:
+    """A positive multiple of ``p`` with coprime integer coefficients."""
+    den = 1
+    for c in p:
+        den = den * c.denominator // math.gcd(den, c.denominator)
+    return _primitive(_itrim([int(c * den) for c in p]))
+
+
+def _positive_rem(a: IPoly, b: IPoly) -> IPoly:
+    """``c * rem(a, b)`` for some constant ``c > 0``, made primitive."""
+    r = _itrim(a)
+    lead = b[-1]
+    scale, sign = abs(lead), 1 if lead > 0 else -1
+    while len(r) >= len(b):
         shift = len(r) - len(b)
-        f = r[-1] / b[-1]
-        q[shift] = f
+        f = sign * r[-1]
+        r = [scale * c for c in r]
         for k, c in enumerate(b):
             r[k + shift] -= f * c
-        r = trim(r)
-        if not r:
-            break
-    return trim(q), trim(r)
+        r = _itrim(r)
+    return _primitive(r)
 
 
-def _derivative(p: Poly) -> Poly:
-    return trim([k * c for k, c in enumerate(p)][1:])
+def _positive_quotient(a: IPoly, b: IPoly) -> IPoly:
+    """``c * (a / b)`` for some ``c > 0`` when ``b`` divides ``a`` exactly, made primitive."""
+    r = _itrim(a)
+    lead = b[-1]
+    scale, sign = abs(lead), 1 if lead > 0 else -1
+    q = [0] * (len(r) - len(b) + 1)
+    while len(r) >= len(b):
+        shift = len(r) - len(b)
+        f = sign * r[-1]
+        q = [scale * c for c in q]
+        q[shift] += f
+        r = [scale * c for c in r]
+        for k, c in enumerate(b):
+            r[k + shift] -= f * c
+        r = _itrim(r)
+    return _primitive(_itrim(q))
 
 
-def _monic(p: Poly) -> Poly:
-    return [c / p[-1] for c in p]
+def _iderivative(p: IPoly) -> IPoly:
+    return _primitive(_itrim([k * c for k, c in enumerate(p)][1:]))
 
 
-def _gcd(a: Poly, b: Poly) -> Poly:
-    a, b = trim(a), trim(b)
+def _igcd(a: IPoly, b: IPoly) -> IPoly:
+    a, b = _itrim(a), _itrim(b)
     while b:
-        a, b = b, _divmod(a, b)[1]
-    return _monic(a) if a else a
+        a, b = b, _positive_rem(a, b)
+    return a
 
 
-def _sign_changes(seq: Sequence[Poly], x: Fraction) -> int:
-    signs = [v for v in (evaluate(p, x) for p in seq) if v != 0]
-    return sum(1 for u, v in zip(signs, signs[1:]) if (u > 0) != (v > 0))
+def _sign_at(p: IPoly, x: Fraction) -> int:
+    """Sign of ``p(x)``: the sign of ``d^m p(n/d)``, summed by Horner's rule in integers."""
+    n, d = x.numerator, x.denominator
+    acc, dk = 0, 1
+    for c in reversed(p):
+        acc = acc * n + c * dk
+        dk *= d
+    return (acc > 0) - (acc < 0)
 
 
-def _sturm(p: Poly) -> list[Poly]:
-    seq = [p, _derivative(p)]
-    while trim(seq[-1]):
-        r = _divmod(seq[-2], seq[-1])[1]
+def _sign_changes(seq: Sequence[IPoly], x: Fraction) -> int:
+    signs = [v for v in (_sign_at(p, x) for p in seq) if v != 0]
+    return sum(1 for u, v in zip(signs, signs[1:]) if u != v)
+
+
+def _sturm(p: IPoly) -> list[IPoly]:
+    seq = [p, _iderivative(p)]
+    while True:
+        r = _positive_rem(seq[-2], seq[-1])
         if not r:
             break
         seq.append([-c for c in r])
-    return [s for s in seq if s]
+    return seq
 
 
 @dataclass(frozen=True)
@@ -131,11 +188,11 @@ def real_roots(p: Poly, lo: Fraction, hi: Fraction, *, width: Fraction = Fractio
     >>> [str(r.exact) for r in real_roots([Fraction(-1), Fraction(2)], Fraction(0), Fraction(1))]
     ['1/2']
     """
-    p = trim(p)
-    if len(p) <= 1:
+    ip = _to_integers(trim(p))
+    if len(ip) <= 1:
         return []
-    g = _gcd(p, _derivative(p))
-    sq = trim(_divmod(p, g)[0]) if len(g) > 1 else p
+    g = _igcd(ip, _iderivative(ip))
+    sq = _positive_quotient(ip, g) if len(g) > 1 else ip
     seq = _sturm(sq)
 
     def count(a: Fraction, b: Fraction) -> int:
@@ -154,7 +211,7 @@ def real_roots(p: Poly, lo: Fraction, hi: Fraction, *, width: Fraction = Fractio
             continue
         # split where sq does not vanish (it has finitely many roots), so every root stays inside a part
         m, k = (a + b) / 2, 2
-        while evaluate(sq, m) == 0:
+        while _sign_at(sq, m) == 0:
             m = a + (b - a) * Fraction(2**k + 1, 2 ** (k + 1))
             k += 1
         stack.append((a, m))
@@ -165,33 +222,33 @@ def real_roots(p: Poly, lo: Fraction, hi: Fraction, *, width: Fraction = Fractio
     return roots
 
 
-def _bisect(p: Poly, a: Fraction, b: Fraction, width: Fraction) -> Root:
+def _bisect(p: IPoly, a: Fraction, b: Fraction, width: Fraction) -> Root:
     """Narrow the single simple root of ``p`` in ``(a, b]``.
 
     The sign at ``b`` steers the search (``a`` may itself be a root, outside
     the half-open interval, so its sign says nothing): with exactly one root
     in ``(a, b]``, the root lies in ``(a, m]`` iff ``p(m)`` has the sign of ``p(b)``.
     """
-    fb = evaluate(p, b)
+    fb = _sign_at(p, b)
     if fb == 0:
         return Root(b, b)
     while b - a >= width:
         m = (a + b) / 2
-        fm = evaluate(p, m)
+        fm = _sign_at(p, m)
         if fm == 0:
             return Root(m, m)
-        if (fm > 0) == (fb > 0):
-            b, fb = m, fm
+        if fm == fb:
+            b = m
         else:
             a = m
     return _refine(p, a, b)
 
 
-def _refine(p: Poly, a: Fraction, b: Fraction) -> Root:
+def _refine(p: IPoly, a: Fraction, b: Fraction) -> Root:
     """Recognise a rational root with a small denominator inside ``[a, b]``."""
     mid = (a + b) / 2
     for bound in (10, 100, 1000, 10**4, 10**5, 10**6):
         cand = mid.limit_denominator(bound)
-        if a <= cand <= b and evaluate(p, cand) == 0:
+        if a <= cand <= b and _sign_at(p, cand) == 0:
             return Root(cand, cand)
     return Root(a, b)

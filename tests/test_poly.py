@@ -1,0 +1,62 @@
+"""Exact real-root isolation against roots known by construction."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from solver.poly import evaluate, interpolate, real_roots
+
+
+def times(p, q):
+    out = [F(0)] * (len(p) + len(q) - 1)
+    for i, a in enumerate(p):
+        for j, b in enumerate(q):
+            out[i + j] += a * b
+    return out
+
+
+rationals = st.fractions(min_value=F(-1, 2), max_value=F(3, 2), max_denominator=40)
+
+
+NON_SQUARES = [2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 17, 30]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(rationals, st.integers(1, 3)), min_size=1, max_size=5),
+       st.lists(st.sampled_from(NON_SQUARES), max_size=2), st.fractions(min_value=F(-5), max_value=F(5)).filter(bool))
+def test_roots_of_a_product_of_known_factors(linear, quadratics, scale):
+    # p = scale * prod (x - r)^m * prod (k x^2 - 1): rational roots r (some repeated), irrational roots 1/sqrt(k)
+    p = [scale]
+    for r, m in linear:
+        for _ in range(m):
+            p = times(p, [-r, F(1)])
+    for k in quadratics:
+        p = times(p, [F(-1), F(0), F(k)])
+    found = real_roots(p, F(0), F(1))
+    assert [r.exact for r in found if r.exact is not None] == sorted({r for r, _ in linear if 0 < r < 1})
+    inexact = [r for r in found if r.exact is None]
+    squares = sorted({F(1, k) for k in quadratics})
+    assert len(inexact) == len(squares)
+    for root, square in zip(inexact, squares):
+        # the isolating interval brackets 1/sqrt(k), and is narrower than the default width
+        assert root.lo * root.lo < square < root.hi * root.hi and root.hi - root.lo < F(1, 10**14)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(rationals, min_size=2, max_size=8, unique=True))
+def test_interpolation_through_values_of_a_known_polynomial(xs):
+    p = [F(3), F(-1, 2), F(0), F(7, 3)][: len(xs)]
+    while not p[-1]:
+        p.pop()
+    assert interpolate(xs, [evaluate(p, x) for x in xs]) == p
+
+
+def test_no_roots_and_constant_polynomials():
+    assert real_roots([F(1), F(0), F(1)], F(0), F(1)) == []  # x^2 + 1
+    assert real_roots([F(5)], F(0), F(1)) == []
+    assert real_roots([], F(0), F(1)) == []
+    # the ends of the interval are excluded
+    assert real_roots([F(0), F(-1), F(1)], F(0), F(1)) == []  # x (x - 1)
