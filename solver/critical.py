@@ -14,14 +14,21 @@ polynomial on each cell between consecutive roots and at the roots
 themselves.  Endpoints are exact rationals where the root is rational (the
 usual case for textbook closed forms) and otherwise accurate to 1e-13.
 
-Nash, and PPE for large or float models
----------------------------------------
+Nash, exact method
+------------------
 The Nash condition compares with an optimal best reply, a maximum over
-policies, so it is not one polynomial.  We scan a grid of discount factors
-(:data:`GRID` points, plus the PPE endpoints, since every PPE is Nash),
-bisect every change of verdict to 1e-12 and recognise rational endpoints
-exactly where the model is rational.  A window narrower than the grid
-spacing could be missed; the result says which method was used.
+policies, so it is not one polynomial; but the optimal policy changes only
+finitely often as delta grows, and between changes it is one polynomial.
+The sweep below follows the optimal policy from delta = 0 to 1 (see the
+comment above :func:`_exact_nash_player`).
+
+Nash and PPE for large or float models
+--------------------------------------
+We scan a grid of discount factors (:data:`GRID` points, plus the PPE
+endpoints, since every PPE is Nash), bisect every change of verdict to
+1e-12 and recognise rational endpoints exactly where the model is rational.
+A window narrower than the grid spacing could be missed; the result says
+which method was used.
 """
 
 from __future__ import annotations
@@ -45,9 +52,14 @@ from .profiles import BoundProfile, bind_profile, exact_inputs, profile_chain
 from .repeated import DELAY_NOTE
 from .threads import single_blas_thread
 
-__all__ = ["Interval", "DeltaIntervals", "critical_deltas", "GRID"]
+__all__ = ["Interval", "DeltaIntervals", "critical_deltas", "GRID", "NASH_EXACT_MAX_STATES"]
 
 GRID = 400
+#: Joint states up to which the Nash set is computed exactly by default (its polynomials have degree 2S + 1,
+#: and the time grows fast: 0.5 s for 2 states, 3.5 s for 16, 11 s for 25); ``exact=True`` lifts the limit.
+NASH_EXACT_MAX_STATES = 16
+#: Optimal-policy pieces the exact Nash sweep follows per player before it falls back to the grid.
+MAX_PIECES = 64
 SCHEMA_VERSION = 1
 
 
@@ -188,6 +200,177 @@ def _assemble(cells: Sequence[bool], points: Sequence[bool], where: Sequence[Num
     return out
 
 
+# -- the exact Nash method -----------------------------------------------------------------------------------
+#
+# Player i has no profitable deviation at delta iff F_i(delta) = max over deterministic policies pi of
+# init . A_pi(delta) is 0 (it is never negative: i's own strategy gains nothing over itself), where
+# A_pi = W_pi - V_i is the advantage of following pi in i's best-reply MDP.  An optimal policy stays optimal
+# on an interval of delta, and on it F_i = init . A_pi.  With D_pi = det(I - delta P_pi) and D = det(I - delta P),
+# both positive on [0, 1), every Bellman test Q_pi(s, b) - W_pi(s) times D D_pi is a polynomial of degree at
+# most 2S + 1, and so is init . A_pi times D D_pi.  The sweep runs from delta = 0 to 1: take the policy that
+# exact policy iteration finds just to the right of the current point, interpolate its polynomials, and
+# follow it to the first root after which one of its Bellman tests turns positive; there the optimal policy
+# changes.  Between breakpoints the Nash verdict is exact.  An irrational breakpoint is known to 1e-14; the
+# verdict inside that sliver follows its neighbours, the one approximation left.
+
+
+class _SigmaValues:
+    """``V`` (the profile's values) and ``D = det(I - delta P)`` at the sample points, computed once."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.P = chain.transition()
+        self.r = chain.reward()
+        self.memo: dict[Fraction, tuple[np.ndarray, Fraction]] = {}
+
+    def __call__(self, d: Fraction) -> tuple[np.ndarray, Fraction]:
+        if d not in self.memo:
+            S = self.chain.n_states
+            self.memo[d] = exact_linalg.solve_with_det(identity(S, True) - d * self.P, (1 - d) * self.r)
+        return self.memo[d]
+
+
+def _policy_polynomials(chain: Chain, player: int, policy: Sequence[int], sigma: _SigmaValues,
+                        PE: Sequence[np.ndarray]) -> tuple[list[list[Fraction]], list[Fraction]]:
+    """The Bellman tests of ``policy`` and its advantage from the initial state, times ``D D_pi``."""
+    S = chain.n_states
+    n = 2 * S + 2
+    points = [Fraction(k, n + 1) for k in range(n + 1)]  # the last one checks the degree bound
+    P_pi = chain.transition_from_events(np.stack([PE[policy[s]][s] for s in range(S)]))
+    samples = []
+    for d in points:
+        V, D = sigma(d)
+        g0 = one_shot_gains(chain, V, d, player)
+        g = np.array([g0[s, policy[s]] for s in range(S)], dtype=object)
+        A, D_pi = exact_linalg.solve_with_det(identity(S, True) - d * P_pi, g)
+        value = V.copy()
+        value[:, player] = V[:, player] + A
+        scale = D * D_pi
+        # one_shot_gains is Q(s, b) minus Q at the strategy's own action: re-base it on the policy's action
+        q = one_shot_gains(chain, value, d, player)
+        tests = (q - np.array([q[s, policy[s]] for s in range(S)], dtype=object)[:, None]) * scale
+        samples.append(np.concatenate([tests.reshape(-1), [(chain.init @ A) * scale]]))
+    table = np.stack(samples)
+    polys = [interpolate(points[:n], list(table[:n, k])) for k in range(table.shape[1])]
+    for k, p in enumerate(polys):
+        if evaluate(p, points[n]) != table[n, k]:
+            raise AssertionError("policy polynomial interpolation failed the degree check")
+    return polys[:-1], polys[-1]
+
+
+def _cells(p: list[Fraction], x: Fraction) -> tuple[list[Root], list[Fraction]]:
+    """Roots of ``p`` in ``(x, 1)`` and one rational sample point in each cell between them."""
+    roots = real_roots(p, x, Fraction(1))
+    for _ in range(8):  # a root within the isolating width of x: narrow it so the first cell has a sample
+        if not roots or roots[0].exact is not None or roots[0].lo > x:
+            break
+        roots = real_roots(p, x, roots[0].hi, width=(roots[0].hi - x) / 1024) + roots[1:]
+    edges = [x] + [b for r in roots for b in ((r.lo, r.hi) if r.exact is None else (r.exact, r.exact))] + [Fraction(1)]
+    samples = [(edges[2 * k] + edges[2 * k + 1]) / 2 for k in range(len(roots) + 1)]
+    return roots, samples
+
+
+def _optimal_until(tests: Sequence[list[Fraction]], x: Fraction) -> Root | None:
+    """Where the policy with these Bellman tests stops being optimal, going right from ``x``.
+
+    None if it is not optimal just to the right of ``x``; ``Root(1, 1)`` if it stays optimal up to 1.
+    """
+    end = Root(Fraction(1), Fraction(1))
+    for p in tests:
+        if not p:
+            continue
+        roots, samples = _cells(p, x)
+        if evaluate(p, samples[0]) > 0:
+            return None
+        for root, after in zip(roots, samples[1:]):
+            if root.lo >= end.lo:
+                break
+            if evaluate(p, after) > 0:
+                end = root
+                break
+    return end
+
+
+def _point(r: Root) -> Number:
+    return r.exact if r.exact is not None else r.approx
+
+
+def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues, max_pieces: int) -> list[Interval] | None:
+    """Every delta in (0, 1) where ``player`` has no profitable deviation; None if the sweep gives up."""
+    k = chain.game.shape[player]
+    PE = [chain.event_probabilities(chain.weights(player, b)) for b in range(k)]
+    out: list[Interval] = []
+    x: Fraction = Fraction(0)
+    start: Root = Root(x, x)  # the current piece starts here (an isolating interval after an irrational break)
+    for _ in range(max_pieces):
+        step = (1 - x) / 64
+        for _attempt in range(30):
+            y = x + step
+            V = discounted(sigma.P, sigma.r, y, True)
+            _, policy = best_reply(chain, V, y, player)
+            tests, gain = _policy_polynomials(chain, player, policy.tolist(), sigma, PE)
+            end = _optimal_until(tests, x)
+            if end is not None:
+                break
+            step /= 8
+        else:
+            return None
+        hi = end.exact if end.exact is not None else end.lo
+        if not gain:  # following the strategy is a best reply on the whole piece (joined up by _merge)
+            lo_pt, hi_pt = _point(start), _point(end)
+            out.append(Interval(lo_pt, hi_pt, lo_pt != 0, hi_pt != 1))
+        else:
+            # isolated points where the best deviation gains exactly nothing
+            for v in ([x] if evaluate(gain, x) == 0 and x > 0 else []):
+                out.append(Interval(v, v, True, True))
+            for r in real_roots(gain, x, hi):
+                out.append(Interval(_point(r), _point(r), True, True))
+            if hi < 1 and evaluate(gain, hi) == 0:
+                out.append(Interval(hi, hi, True, True))
+        if end.exact == 1:
+            return _merge(out)
+        start = end
+        x = end.exact if end.exact is not None else end.hi
+    return None
+
+
+def _merge(intervals: Sequence[Interval]) -> list[Interval]:
+    """Sorted union of intervals."""
+    out: list[Interval] = []
+    for iv in sorted(intervals, key=lambda v: (v.lo, not v.lo_closed)):
+        if out:
+            last = out[-1]
+            if iv.lo < last.hi or (iv.lo == last.hi and (last.hi_closed or iv.lo_closed)):
+                if (iv.hi, iv.hi_closed) > (last.hi, last.hi_closed):
+                    out[-1] = Interval(last.lo, iv.hi, last.lo_closed, iv.hi_closed)
+                continue
+        out.append(iv)
+    return out
+
+
+def _intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    out = []
+    for u in a:
+        for v in b:
+            lo, lo_closed = max((u.lo, not u.lo_closed), (v.lo, not v.lo_closed))
+            hi, hi_closed = min((u.hi, u.hi_closed), (v.hi, v.hi_closed))
+            lo_closed = not lo_closed
+            if lo < hi or (lo == hi and lo_closed and hi_closed):
+                out.append(Interval(lo, hi, lo_closed, hi_closed))
+    return _merge(out)
+
+
+def _exact_nash_intervals(chain: Chain) -> list[Interval] | None:
+    sigma = _SigmaValues(chain)
+    result: list[Interval] = [Interval(Fraction(0), Fraction(1), False, False)]
+    for i in range(chain.n_players):
+        mine = _exact_nash_player(chain, i, sigma, MAX_PIECES)
+        if mine is None:
+            return None
+        result = _intersect(result, mine)
+    return result
+
+
 # -- the grid method -----------------------------------------------------------------------------------------
 
 
@@ -301,8 +484,11 @@ def critical_deltas(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     """Intervals of discount factors in (0, 1) where the profile is a PPE, and where it is Nash.
 
     With ``exact=None`` the PPE set is computed exactly whenever the joint
-    chain is small enough for exact arithmetic; decimals in the model count
-    as the exact decimals they spell, since locating thresholds is the point.
+    chain is small enough for exact arithmetic (40 states), and the Nash set
+    when it has at most :data:`NASH_EXACT_MAX_STATES` states; ``exact=True``
+    computes both exactly whatever the size, and ``exact=False`` uses the grid
+    for both.  Decimals in the model count as the exact decimals they spell,
+    since locating thresholds is the point.
     """
     profile: BoundProfile = bind_profile(model, strategies)
     notes: list[str] = []
@@ -323,12 +509,17 @@ def critical_deltas(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     else:
         ppe = _scan(_ppe_predicate(float_chain), [])
         ppe_method = f"grid of {GRID} discount factors and bisection to 1e-12"
-    extra = [float(b) for iv in ppe for b in (iv.lo, iv.hi)]
-    nash = _scan(_nash_predicate(float_chain), extra)
-    nash = _recognise(nash, _nash_edge_test(chain_exact, float_chain) if chain_exact is not None else None)
-    nash_method = f"grid of {GRID} discount factors (plus the PPE endpoints) and bisection to 1e-12"
-    if chain_exact is not None:
-        nash_method += "; endpoints confirmed exactly where rational"
+    nash: list[Interval] | None = None
+    if chain_exact is not None and (exact is True or chain_exact.n_states <= NASH_EXACT_MAX_STATES):
+        nash = _exact_nash_intervals(chain_exact)
+        nash_method = "exact (optimal best replies followed over delta; Sturm sequences)"
+    if nash is None:
+        extra = [float(b) for iv in ppe for b in (iv.lo, iv.hi)]
+        nash = _scan(_nash_predicate(float_chain), extra)
+        nash = _recognise(nash, _nash_edge_test(chain_exact, float_chain) if chain_exact is not None else None)
+        nash_method = f"grid of {GRID} discount factors (plus the PPE endpoints) and bisection to 1e-12"
+        if chain_exact is not None:
+            nash_method += "; endpoints confirmed exactly where rational"
     if profile.signals.delay > 0:
         notes.append(DELAY_NOTE)
     return DeltaIntervals(model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method, nash_method,

@@ -212,17 +212,39 @@ def test_exact_and_float_paths_agree(model, delta):
 @settings(max_examples=15, deadline=None)
 @given(random_profiles(max_states=2), st.lists(st.integers(1, 99), min_size=3, max_size=3))
 def test_intervals_agree_with_pointwise_verdicts(model, points):
+    # both sets are exact: rational edges are exact and irrational ones are never a rational k/100
     res = critical_deltas(model, ["a", "b"], exact=True)
-    edges = [float(e) for iv in res.ppe + res.nash for e in (iv.lo, iv.hi)]
+    assert res.nash_method.startswith("exact")
     for k in points:
         delta = F(k, 100)
-        if any(abs(float(delta) - e) < 1e-6 for e in edges):
-            continue  # too close to an edge for the grid-based Nash set to be certain
         verdict = evaluate(model, ["a", "b"], delta, exact=True).equilibrium
         assert verdict.ppe == inside(res.ppe, delta)
         assert verdict.nash == inside(res.nash, delta)
-    for iv in res.ppe:
-        for end in (iv.lo, iv.hi):
-            if isinstance(end, F) and 0 < end < 1:
-                # PPE sets are closed in (0, 1): rational endpoints are equilibria themselves
-                assert evaluate(model, ["a", "b"], end, exact=True).equilibrium.ppe
+    for kind, intervals in (("ppe", res.ppe), ("nash", res.nash)):
+        for iv in intervals:
+            for end in (iv.lo, iv.hi):
+                if isinstance(end, F) and 0 < end < 1:
+                    # both sets are closed in (0, 1): rational endpoints are equilibria themselves
+                    assert getattr(evaluate(model, ["a", "b"], end, exact=True).equilibrium, kind)
+
+
+@settings(max_examples=15, deadline=None)
+@given(random_profiles(max_states=2))
+def test_exact_nash_set_contains_the_ppe_set_and_matches_the_grid_scan(model):
+    exact = critical_deltas(model, ["a", "b"], exact=True)
+    grid = critical_deltas(model, ["a", "b"], exact=False)
+    assert grid.nash_method.startswith("grid") and exact.nash_method.startswith("exact")
+    # every PPE is a Nash equilibrium
+    for iv in exact.ppe:
+        for x in (iv.lo, iv.hi, (iv.lo + iv.hi) / 2):
+            if 0 < x < 1:
+                assert inside(exact.nash, x)
+    # the grid scan's edges are exact edges, up to its bisection width (it may miss a narrow window) ...
+    edges = [float(x) for e in exact.nash for x in (e.lo, e.hi)]
+    for g in grid.nash:
+        for x in (g.lo, g.hi):
+            assert min(abs(float(x) - y) for y in edges) < 1e-9
+    # ... and it sees every exact interval wider than its spacing
+    for e in exact.nash:
+        if e.hi - e.lo > 0.01:
+            assert any(g.lo < e.hi and e.lo < g.hi for g in grid.nash)
