@@ -55,6 +55,19 @@ def test_grim_trigger_perfect_monitoring(payoffs):
 
 @settings(max_examples=25)
 @given(pd_payoffs())
+def test_tit_for_tat_is_nash_iff_patient_enough(payoffs):
+    # Against tit-for-tat the best reply is to cooperate forever (R), defect forever ((1 - delta) T + delta P)
+    # or alternate D, C ((T + delta S) / (1 + delta)); so tit-for-tat is a Nash equilibrium against itself iff
+    # delta >= max((T - R)/(T - P), (T - R)/(R - S)) (Axelrod 1984, ch. 3, Proposition 2, "collectively
+    # stable").  A Nash set, not a PPE set: the exact Nash method must find it.
+    T, R, P, S = payoffs
+    res = critical_deltas(RepeatedModel(pd(T, R, P, S)), ["tit-for-tat"])
+    assert res.nash_method.startswith("exact")
+    assert res.nash == threshold(max(F(T - R, T - P), F(T - R, R - S)))
+
+
+@settings(max_examples=25)
+@given(pd_payoffs())
 def test_win_stay_lose_shift_perfect_monitoring(payoffs):
     # WSLS is a subgame-perfect equilibrium iff delta >= (T - R)/(R - P): deviating at (C, C) earns T now,
     # P after the joint switch to (D, D), then R again; at (D, D) deviating only delays the return to R
