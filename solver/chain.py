@@ -108,6 +108,21 @@ class Chain:
             W[:, k] = col
         return W
 
+    def deviation(self, player: int | None = None, action: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(W, pe)`` of :meth:`weights` and :meth:`event_probabilities` for the profile (no arguments) or a
+        one-shot deviation, computed once per chain: the equilibrium checks ask for them over and over.
+        The arrays are read-only."""
+        cache: dict[tuple[int | None, int | None], tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault(
+            "_deviation_cache", {})
+        key = (player, action)
+        if key not in cache:
+            W = self.weights(player, action)
+            pe = self.event_probabilities(W)
+            W.setflags(write=False)
+            pe.setflags(write=False)
+            cache[key] = (W, pe)
+        return cache[key]
+
     def event_probabilities(self, W: np.ndarray | None = None) -> np.ndarray:
         """``pe[s, e]``: probability of each event in each state under weights ``W``."""
         return (self.weights() if W is None else W) @ self.G

@@ -47,7 +47,7 @@ from . import exact_linalg
 from .chain import Chain
 from .equilibrium import _tolerance, best_reply, one_shot_gains
 from .markov import discounted, identity
-from .poly import Root, evaluate, interpolate, real_roots
+from .poly import Root, evaluate, interpolate_uniform, real_roots
 from .profiles import BoundProfile, bind_profile, exact_inputs, profile_chain
 from .repeated import DELAY_NOTE
 from .threads import single_blas_thread
@@ -56,7 +56,7 @@ __all__ = ["Interval", "DeltaIntervals", "critical_deltas", "GRID", "NASH_EXACT_
 
 GRID = 400
 #: Joint states up to which the Nash set is computed exactly by default (its polynomials have degree 2S + 1,
-#: and the time grows fast: 0.5 s for 2 states, 3.5 s for 16, 11 s for 25); ``exact=True`` lifts the limit.
+#: and the time grows fast: 0.6 s for 2 states, 2 s for 16, 7 s for 25); ``exact=True`` lifts the limit.
 NASH_EXACT_MAX_STATES = 16
 #: Optimal-policy pieces the exact Nash sweep follows per player before it falls back to the grid.
 MAX_PIECES = 64
@@ -124,7 +124,7 @@ def _gain_polynomials(chain: Chain) -> list[list[Fraction]]:
         cols = [one_shot_gains(chain, V, d, i) * det for i in range(chain.n_players)]
         samples.append(np.concatenate([c.reshape(-1) for c in cols]))
     table = np.stack(samples)  # (points, constraints)
-    polys = [interpolate(points, list(table[:, k])) for k in range(table.shape[1])]
+    polys = [interpolate_uniform(S + 3, list(table[:, k])) for k in range(table.shape[1])]
     # guard: the degree bound S + 1 must hold; check one extra point
     check = Fraction(S + 2, S + 3)
     A = identity(S, True) - check * P
@@ -251,7 +251,7 @@ def _policy_polynomials(chain: Chain, player: int, policy: Sequence[int], sigma:
         tests = (q - np.array([q[s, policy[s]] for s in range(S)], dtype=object)[:, None]) * scale
         samples.append(np.concatenate([tests.reshape(-1), [(chain.init @ A) * scale]]))
     table = np.stack(samples)
-    polys = [interpolate(points[:n], list(table[:n, k])) for k in range(table.shape[1])]
+    polys = [interpolate_uniform(n + 1, list(table[:n, k])) for k in range(table.shape[1])]
     for k, p in enumerate(polys):
         if evaluate(p, points[n]) != table[n, k]:
             raise AssertionError("policy polynomial interpolation failed the degree check")
@@ -298,7 +298,7 @@ def _point(r: Root) -> Number:
 def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues, max_pieces: int) -> list[Interval] | None:
     """Every delta in (0, 1) where ``player`` has no profitable deviation; None if the sweep gives up."""
     k = chain.game.shape[player]
-    PE = [chain.event_probabilities(chain.weights(player, b)) for b in range(k)]
+    PE = [chain.deviation(player, b)[1] for b in range(k)]
     out: list[Interval] = []
     x: Fraction = Fraction(0)
     start: Root = Root(x, x)  # the current piece starts here (an isolating interval after an irrational break)

@@ -130,13 +130,13 @@ def one_shot_gains(chain: Chain, V: np.ndarray, delta: Number, player: int) -> n
     of ``V`` along the constant vector (the ill-conditioned direction as ``delta -> 1``) cancels.
     """
     KV = chain.expect(V[:, player])
-    W0 = chain.weights()
+    W0, pe0 = chain.deviation()
     r0 = W0 @ chain.stage[:, player]
-    base = (chain.event_probabilities(W0) * KV).sum(axis=1)
+    base = (pe0 * KV).sum(axis=1)
     cols = []
     for b in range(chain.game.shape[player]):
-        W = chain.weights(player, b)
-        step = (chain.event_probabilities(W) * KV).sum(axis=1) - base
+        W, pe = chain.deviation(player, b)
+        step = (pe * KV).sum(axis=1) - base
         cols.append((1 - delta) * (W @ chain.stage[:, player] - r0) + delta * step)
     return np.stack(cols, axis=1)
 
@@ -148,8 +148,7 @@ def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple
     solves ``(I - delta P_pi) A = g_pi``: a small right-hand side, so it stays accurate as delta -> 1.
     """
     k = chain.game.shape[player]
-    Ws = [chain.weights(player, b) for b in range(k)]
-    PE = [chain.event_probabilities(W) for W in Ws]
+    PE = [chain.deviation(player, b)[1] for b in range(k)]
     tol = 0 if chain.exact else _tolerance(chain, delta)
     S = chain.n_states
     zero = chain.zero()

@@ -7,7 +7,7 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.poly import evaluate, interpolate, real_roots
+from solver.poly import evaluate, interpolate, interpolate_uniform, real_roots
 
 
 def times(p, q):
@@ -60,3 +60,12 @@ def test_no_roots_and_constant_polynomials():
     assert real_roots([], F(0), F(1)) == []
     # the ends of the interval are excluded
     assert real_roots([F(0), F(-1), F(1)], F(0), F(1)) == []  # x (x - 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 5), st.data())
+def test_uniform_interpolation_agrees_with_newton(n, extra, data):
+    # nodes k/m, k < n, as the gain polynomials use them; Newton's divided differences are the reference
+    m = n + extra if n + extra > 0 else 1
+    ys = data.draw(st.lists(st.fractions(min_value=-50, max_value=50, max_denominator=1000), min_size=n, max_size=n))
+    assert interpolate_uniform(m, ys) == interpolate([F(k, m) for k in range(n)], ys)
