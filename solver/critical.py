@@ -12,7 +12,8 @@ at most ``S + 1`` in ``delta`` (Cramer's rule).  We evaluate it exactly at
 polynomial in (0, 1) with Sturm sequences, and test the sign of every
 polynomial on each cell between consecutive roots and at the roots
 themselves.  Endpoints are exact rationals where the root is rational (the
-usual case for textbook closed forms) and otherwise accurate to 1e-13.
+usual case for textbook closed forms) and otherwise isolated to 1e-18, finer
+than a float can show.
 
 Nash, exact method
 ------------------
@@ -210,7 +211,7 @@ def _assemble(cells: Sequence[bool], points: Sequence[bool], where: Sequence[Num
 # most 2S + 1, and so is init . A_pi times D D_pi.  The sweep runs from delta = 0 to 1: take the policy that
 # exact policy iteration finds just to the right of the current point, interpolate its polynomials, and
 # follow it to the first root after which one of its Bellman tests turns positive; there the optimal policy
-# changes.  Between breakpoints the Nash verdict is exact.  An irrational breakpoint is known to 1e-14; the
+# changes.  Between breakpoints the Nash verdict is exact.  An irrational breakpoint is known to 1e-18; the
 # verdict inside that sliver follows its neighbours, the one approximation left.
 
 

@@ -227,7 +227,7 @@ class Root:
         return float((self.lo + self.hi) / 2)
 
 
-def real_roots(p: Poly, lo: Fraction, hi: Fraction, *, width: Fraction = Fraction(1, 10**14)) -> list[Root]:
+def real_roots(p: Poly, lo: Fraction, hi: Fraction, *, width: Fraction = Fraction(1, 10**18)) -> list[Root]:
     """Every distinct real root of ``p`` in the open interval ``(lo, hi)``, sorted.
 
     Each root is isolated to an interval narrower than ``width``; a root that
