@@ -328,6 +328,9 @@ def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues, max_piece
                 out.append(Interval(_point(r), _point(r), True, True))
             if hi < 1 and evaluate(gain, hi) == 0:
                 out.append(Interval(hi, hi, True, True))
+            if end.exact is None and (evaluate(gain, end.hi) == 0 or real_roots(gain, end.lo, end.hi)):
+                # the gain touches zero at the irrational breakpoint itself, inside its isolating interval
+                out.append(Interval(end.approx, end.approx, True, True))
         if end.exact == 1:
             return _merge(out)
         start = end

@@ -299,6 +299,6 @@ def _refine(p: IPoly, a: Fraction, b: Fraction) -> Root:
     mid = (a + b) / 2
     for bound in (10, 100, 1000, 10**4, 10**5, 10**6):
         cand = mid.limit_denominator(bound)
-        if a <= cand <= b and _sign_at(p, cand) == 0:
+        if a < cand <= b and _sign_at(p, cand) == 0:  # the root is in (a, b]: a itself may be another root
             return Root(cand, cand)
     return Root(a, b)

@@ -19,6 +19,7 @@ returns, so other numpy work in the same process keeps its threads.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -29,21 +30,43 @@ __all__ = ["single_blas_thread"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _controller: ThreadpoolController | None = None
+_lock = threading.Lock()
+_depth = 0  # decorated calls running now, in any thread
+_limit: Any = None  # the limit the outermost call set, restored when the last one returns
 
 
-def _limit() -> Any:
-    global _controller
-    if _controller is None:  # inspecting the loaded libraries costs ~0.2 ms: do it once
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="blas")
+def _enter() -> None:
+    global _controller, _depth, _limit
+    with _lock:
+        if _depth == 0:
+            if _controller is None:  # inspecting the loaded libraries costs ~0.2 ms: do it once
+                _controller = ThreadpoolController()
+            _limit = _controller.limit(limits=1, user_api="blas")
+        _depth += 1
+
+
+def _exit() -> None:
+    global _depth, _limit
+    with _lock:
+        _depth -= 1
+        if _depth == 0:
+            _limit.restore_original_limits()
+            _limit = None
 
 
 def single_blas_thread(func: F) -> F:
-    """Run ``func`` with BLAS limited to one thread."""
+    """Run ``func`` with BLAS limited to one thread.
+
+    Safe when several threads call decorated functions at once: the first to enter sets the limit and the
+    last to leave restores the original.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with _limit():
+        _enter()
+        try:
             return func(*args, **kwargs)
+        finally:
+            _exit()
 
     return wrapper  # type: ignore[return-value]

@@ -144,3 +144,17 @@ def test_negative_clarification_cost_and_negative_seed(tmp_path):
     res = CliRunner().invoke(main, ["repeated", str(path), "-s", "grim", "--delta", "1/2"])
     assert res.exit_code == 1 and "monitoring.clarification.cost: a cost must be >= 0, got -1" in res.stderr
     assert CliRunner().invoke(main, ["simulate", "-s", "grim", "--seed", "-5"]).exit_code == 2
+
+
+def test_nash_point_where_the_gain_touches_zero_at_an_irrational_breakpoint():
+    # Found by a reviewer's random search: the PPE set is one irrational point R where each player's best
+    # reply changes, and the best deviation's gain touches zero there without changing sign.  Every PPE
+    # is a Nash equilibrium, so the exact Nash set must contain R.
+    game = StageGame.bimatrix([[-1, 3], [-3, 3]], [[-1, -3], [3, 3]], actions=[["C", "D"], ["C", "D"]])
+    model = RepeatedModel(game, AttributionMonitoring(detection=F(1, 2), false_flag=F(1, 10)))
+    res = critical_deltas(model, ["punish:2"], exact=True)
+    assert res.nash_method.startswith("exact")
+    (ppe,) = res.ppe
+    assert ppe.lo == ppe.hi and not isinstance(ppe.lo, F)  # one irrational point
+    (nash,) = res.nash
+    assert nash.lo == nash.hi and abs(nash.lo - ppe.lo) < 1e-15

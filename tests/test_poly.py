@@ -69,3 +69,10 @@ def test_uniform_interpolation_agrees_with_newton(n, extra, data):
     m = n + extra if n + extra > 0 else 1
     ys = data.draw(st.lists(st.fractions(min_value=-50, max_value=50, max_denominator=1000), min_size=n, max_size=n))
     assert interpolate_uniform(m, ys) == interpolate([F(k, m) for k in range(n)], ys)
+
+
+def test_a_root_just_inside_the_interval_is_not_reported_as_the_excluded_end():
+    # x (x - 1e-19): the end 0 is a root too, closer to the other root than the isolation width
+    e = F(1, 10**19)
+    (root,) = real_roots([F(0), -e, F(1)], F(0), F(1))
+    assert root.exact != 0 and root.lo <= e <= root.hi
