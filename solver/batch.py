@@ -258,8 +258,8 @@ def evaluate_batch(
     cost = np.array([float(c) for c in chain.signals.cost])
     values = np.empty((B, n))
     gains = np.empty((B, n))
-    W = chain.weights()  # (S, A)
-    Wi = [[chain.weights(i, b) for b in range(chain.game.shape[i])] for i in range(n)]
+    W = chain.deviation()[0]  # (S, A)
+    Wi = [[chain.deviation(i, b)[0] for b in range(chain.game.shape[i])] for i in range(n)]
     diagonal = np.arange(S) * (S + 1)
 
     def solve_chunk(lo: int) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -122,6 +123,11 @@ class Chain:
             pe.setflags(write=False)
             cache[key] = (W, pe)
         return cache[key]
+
+    def policy_transition(self, player: int, policy: Sequence[int]) -> np.ndarray:
+        """Dense ``P[s, s']`` when ``player`` plays the pure action ``policy[s]`` in each state ``s``."""
+        pe = np.stack([self.deviation(player, b)[1][s] for s, b in enumerate(policy)])
+        return self.transition_from_events(pe)
 
     def event_probabilities(self, W: np.ndarray | None = None) -> np.ndarray:
         """``pe[s, e]``: probability of each event in each state under weights ``W``."""

@@ -231,25 +231,25 @@ class _SigmaValues:
         return self.memo[d]
 
 
-def _policy_polynomials(chain: Chain, player: int, policy: Sequence[int], sigma: _SigmaValues,
-                        PE: Sequence[np.ndarray]) -> tuple[list[list[Fraction]], list[Fraction]]:
+def _policy_polynomials(chain: Chain, player: int, policy: Sequence[int],
+                        sigma: _SigmaValues) -> tuple[list[list[Fraction]], list[Fraction]]:
     """The Bellman tests of ``policy`` and its advantage from the initial state, times ``D D_pi``."""
     S = chain.n_states
     n = 2 * S + 2
     points = [Fraction(k, n + 1) for k in range(n + 1)]  # the last one checks the degree bound
-    P_pi = chain.transition_from_events(np.stack([PE[policy[s]][s] for s in range(S)]))
+    P_pi = chain.policy_transition(player, policy)
+    own = (np.arange(S), list(policy))
     samples = []
     for d in points:
         V, D = sigma(d)
-        g0 = one_shot_gains(chain, V, d, player)
-        g = np.array([g0[s, policy[s]] for s in range(S)], dtype=object)
+        g = one_shot_gains(chain, V, d, player)[own]
         A, D_pi = exact_linalg.solve_with_det(identity(S, True) - d * P_pi, g)
         value = V.copy()
         value[:, player] = V[:, player] + A
         scale = D * D_pi
         # one_shot_gains is Q(s, b) minus Q at the strategy's own action: re-base it on the policy's action
         q = one_shot_gains(chain, value, d, player)
-        tests = (q - np.array([q[s, policy[s]] for s in range(S)], dtype=object)[:, None]) * scale
+        tests = (q - q[own][:, None]) * scale
         samples.append(np.concatenate([tests.reshape(-1), [(chain.init @ A) * scale]]))
     table = np.stack(samples)
     polys = [interpolate_uniform(n + 1, list(table[:n, k])) for k in range(table.shape[1])]
@@ -296,20 +296,18 @@ def _point(r: Root) -> Number:
     return r.exact if r.exact is not None else r.approx
 
 
-def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues, max_pieces: int) -> list[Interval] | None:
+def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[Interval] | None:
     """Every delta in (0, 1) where ``player`` has no profitable deviation; None if the sweep gives up."""
-    k = chain.game.shape[player]
-    PE = [chain.deviation(player, b)[1] for b in range(k)]
     out: list[Interval] = []
     x: Fraction = Fraction(0)
     start: Root = Root(x, x)  # the current piece starts here (an isolating interval after an irrational break)
-    for _ in range(max_pieces):
+    for _ in range(MAX_PIECES):
         step = (1 - x) / 64
         for _attempt in range(30):
             y = x + step
             V = discounted(sigma.P, sigma.r, y, True)
             _, policy = best_reply(chain, V, y, player)
-            tests, gain = _policy_polynomials(chain, player, policy.tolist(), sigma, PE)
+            tests, gain = _policy_polynomials(chain, player, policy.tolist(), sigma)
             end = _optimal_until(tests, x)
             if end is not None:
                 break
@@ -322,8 +320,8 @@ def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues, max_piece
             out.append(Interval(lo_pt, hi_pt, lo_pt != 0, hi_pt != 1))
         else:
             # isolated points where the best deviation gains exactly nothing
-            for v in ([x] if evaluate(gain, x) == 0 and x > 0 else []):
-                out.append(Interval(v, v, True, True))
+            if x > 0 and evaluate(gain, x) == 0:
+                out.append(Interval(x, x, True, True))
             for r in real_roots(gain, x, hi):
                 out.append(Interval(_point(r), _point(r), True, True))
             if hi < 1 and evaluate(gain, hi) == 0:
@@ -368,7 +366,7 @@ def _exact_nash_intervals(chain: Chain) -> list[Interval] | None:
     sigma = _SigmaValues(chain)
     result: list[Interval] = [Interval(Fraction(0), Fraction(1), False, False)]
     for i in range(chain.n_players):
-        mine = _exact_nash_player(chain, i, sigma, MAX_PIECES)
+        mine = _exact_nash_player(chain, i, sigma)
         if mine is None:
             return None
         result = _intersect(result, mine)
@@ -450,11 +448,9 @@ def _nash_edge_test(exact_chain: Chain, float_chain: Chain) -> Callable[[Fractio
         else:
             return False
         V = discounted(exact_chain.transition(), exact_chain.reward(), cand, True)
-        S = exact_chain.n_states
-        Ws = [exact_chain.weights(i, b) for b in range(exact_chain.game.shape[i])]
-        pe = np.stack([exact_chain.event_probabilities(Ws[policy[s]])[s] for s in range(S)])
-        r = np.array([(Ws[policy[s]] @ exact_chain.stage[:, i])[s] for s in range(S)], dtype=object)
-        W = discounted(exact_chain.transition_from_events(pe), r, cand, True)
+        r = np.array([(exact_chain.deviation(i, b)[0] @ exact_chain.stage[:, i])[s] for s, b in enumerate(policy)],
+                     dtype=object)
+        W = discounted(exact_chain.policy_transition(i, policy.tolist()), r, cand, True)
         return bool(exact_chain.init @ W == exact_chain.init @ V[:, i])
 
     return test

@@ -148,7 +148,6 @@ def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple
     solves ``(I - delta P_pi) A = g_pi``: a small right-hand side, so it stays accurate as delta -> 1.
     """
     k = chain.game.shape[player]
-    PE = [chain.deviation(player, b)[1] for b in range(k)]
     tol = 0 if chain.exact else _tolerance(chain, delta)
     S = chain.n_states
     zero = chain.zero()
@@ -169,11 +168,8 @@ def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple
             if best == policy:
                 break
         policy = best
-        pe = np.stack([PE[policy[s]][s] for s in range(S)])
-        g0 = one_shot_gains(chain, V, delta, player)
-        g = np.array([g0[s, policy[s]] for s in range(S)], dtype=object if chain.exact else float)
-        P = chain.transition_from_events(pe)
-        advantage = solve(identity(S, chain.exact) - delta * P, g, chain.exact)
+        g = one_shot_gains(chain, V, delta, player)[np.arange(S), policy]
+        advantage = solve(identity(S, chain.exact) - delta * chain.policy_transition(player, policy), g, chain.exact)
     assert policy is not None
     return advantage, np.array(policy)
 
@@ -182,9 +178,7 @@ def _first_departure(chain: Chain, policy: np.ndarray, player: int, start: int) 
     """The first joint state, in breadth-first order along the best reply's own path, where it departs
     from what the player's automaton would do."""
     S = chain.n_states
-    Ws = [chain.weights(player, b) for b in range(chain.game.shape[player])]
-    pe = np.stack([chain.event_probabilities(Ws[policy[s]])[s] for s in range(S)])
-    P = chain.transition_from_events(pe)
+    P = chain.policy_transition(player, policy.tolist())
     seen = {s for s in range(S) if chain.init[s]}
     order = sorted(seen)
     k = 0

@@ -14,13 +14,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 __all__ = ["Poly", "interpolate", "interpolate_uniform", "evaluate", "real_roots", "Root"]
 
 Poly = list[Fraction]
 
 
-def trim(p: Poly) -> Poly:
+T = TypeVar("T", Fraction, int)
+
+
+def trim(p: Sequence[T]) -> list[T]:
+    """``p`` without its zero leading coefficients."""
     p = list(p)
     while p and p[-1] == 0:
         p.pop()
@@ -117,13 +122,6 @@ def interpolate_uniform(m: int, ys: Sequence[Fraction]) -> Poly:
 IPoly = list[int]
 
 
-def _itrim(p: IPoly) -> IPoly:
-    p = list(p)
-    while p and p[-1] == 0:
-        p.pop()
-    return p
-
-
 def _primitive(p: IPoly) -> IPoly:
     """``p`` divided by the (positive) gcd of its coefficients."""
     g = 0
@@ -139,12 +137,12 @@ def _to_integers(p: Poly) -> IPoly:
     den = 1
     for c in p:
         den = den * c.denominator // math.gcd(den, c.denominator)
-    return _primitive(_itrim([int(c * den) for c in p]))
+    return _primitive(trim([int(c * den) for c in p]))
 
 
 def _positive_rem(a: IPoly, b: IPoly) -> IPoly:
     """``c * rem(a, b)`` for some constant ``c > 0``, made primitive."""
-    r = _itrim(a)
+    r = trim(a)
     lead = b[-1]
     scale, sign = abs(lead), 1 if lead > 0 else -1
     while len(r) >= len(b):
@@ -153,13 +151,13 @@ def _positive_rem(a: IPoly, b: IPoly) -> IPoly:
         r = [scale * c for c in r]
         for k, c in enumerate(b):
             r[k + shift] -= f * c
-        r = _itrim(r)
+        r = trim(r)
     return _primitive(r)
 
 
 def _positive_quotient(a: IPoly, b: IPoly) -> IPoly:
     """``c * (a / b)`` for some ``c > 0`` when ``b`` divides ``a`` exactly, made primitive."""
-    r = _itrim(a)
+    r = trim(a)
     lead = b[-1]
     scale, sign = abs(lead), 1 if lead > 0 else -1
     q = [0] * (len(r) - len(b) + 1)
@@ -171,16 +169,16 @@ def _positive_quotient(a: IPoly, b: IPoly) -> IPoly:
         r = [scale * c for c in r]
         for k, c in enumerate(b):
             r[k + shift] -= f * c
-        r = _itrim(r)
-    return _primitive(_itrim(q))
+        r = trim(r)
+    return _primitive(trim(q))
 
 
 def _iderivative(p: IPoly) -> IPoly:
-    return _primitive(_itrim([k * c for k, c in enumerate(p)][1:]))
+    return _primitive(trim([k * c for k, c in enumerate(p)][1:]))
 
 
 def _igcd(a: IPoly, b: IPoly) -> IPoly:
-    a, b = _itrim(a), _itrim(b)
+    a, b = trim(a), trim(b)
     while b:
         a, b = b, _positive_rem(a, b)
     return a

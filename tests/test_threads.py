@@ -46,5 +46,5 @@ SCENARIO = textwrap.dedent("""
 def test_limit_holds_while_any_thread_is_inside_and_is_restored_after():
     # A enters, then B; A leaves first.  B must keep the limit, and once B leaves the original comes back.
     run = subprocess.run([sys.executable, "-c", SCENARIO], capture_output=True, text=True, timeout=120,
-                         env={"OPENBLAS_NUM_THREADS": "2", "PATH": ""}, cwd=None)
+                         env={"OPENBLAS_NUM_THREADS": "2", "PATH": ""})
     assert run.returncode == 0, run.stderr
