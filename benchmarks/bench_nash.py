@@ -40,8 +40,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import nashpy  # noqa: E402
 
 from models.stage import StageGame  # noqa: E402
-from solver.nash import nash_equilibria  # noqa: E402
-from solver.verify import verify_profile  # noqa: E402
+from solver.stage.equilibria import nash_equilibria  # noqa: E402
+from solver.stage.verify import verify_profile  # noqa: E402
 
 try:
     import pygambit as gbt

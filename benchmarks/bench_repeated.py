@@ -10,13 +10,13 @@ Run from the repository root (needs the ``bench`` extra for axelrod)::
    ``Match`` is played with successive seeds until the standard error of
    the mean score per turn is at most 1e-3 (or ``--axelrod-budget`` seconds
    pass); detente computes the same expectation exactly
-   (:func:`solver.repeated.horizon_average`).
+   (:func:`solver.repeated.evaluation.horizon_average`).
 2. One profile, evaluated and PPE-checked: two-player profiles with up to
    10 states per automaton under noisy attribution (float64), median of
    repeated runs; also the full ``evaluate`` (Nash check and escalation
    metrics included).
 3. 10,000 parameter points (delta, detection, false flag, tremble) for one
-   profile with :func:`solver.batch.evaluate_batch`, checked against the
+   profile with :func:`solver.repeated.batch.evaluate_batch`, checked against the
    one-point ``evaluate`` on a sample of points.
 """
 
@@ -39,13 +39,13 @@ from models import catalog  # noqa: E402
 from models.automata import Automaton, Pattern  # noqa: E402
 from models.monitoring import AttributionMonitoring, PerfectMonitoring  # noqa: E402
 from models.repeated import RepeatedModel  # noqa: E402
-from solver.batch import evaluate_batch  # noqa: E402
-from solver.chain import build_chain  # noqa: E402
-from solver.equilibrium import one_shot_gains  # noqa: E402
-from solver.markov import discounted  # noqa: E402
-from solver.profiles import bind_profile  # noqa: E402
-from solver.repeated import evaluate, horizon_average  # noqa: E402
-from solver.threads import single_blas_thread  # noqa: E402
+from solver.numeric.blas import single_blas_thread  # noqa: E402
+from solver.repeated.batch import evaluate_batch  # noqa: E402
+from solver.repeated.binding import bind_profile  # noqa: E402
+from solver.repeated.chain import build_chain  # noqa: E402
+from solver.repeated.checks import one_shot_gains  # noqa: E402
+from solver.repeated.evaluation import evaluate, horizon_average  # noqa: E402
+from solver.repeated.markov import discounted  # noqa: E402
 
 PD = catalog.load("prisoners-dilemma")
 
@@ -105,7 +105,7 @@ def _random_pair_model(mon) -> RepeatedModel:
                                    ("r10b", random_automaton("r10b", 10, rng))))
 
 
-@single_blas_thread  # as solver.repeated.evaluate runs
+@single_blas_thread  # as solver.repeated.evaluation.evaluate runs
 def values_and_ppe_check(model: RepeatedModel, names: list[str]):
     prof = bind_profile(model, names)
     chain = build_chain(PD, prof.signals, prof.automata, exact=False)

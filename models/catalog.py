@@ -17,7 +17,7 @@ from .errors import ModelError
 from .formats import game_from_data, read_mapping
 from .stage import StageGame
 
-__all__ = ["PREFIX", "DEFAULT", "names", "text", "load"]
+__all__ = ["PREFIX", "DEFAULT", "names", "text", "load", "entries"]
 
 PREFIX = "catalog:"
 DEFAULT = "cyber"
@@ -44,3 +44,13 @@ def load(name: str) -> StageGame:
     source = PREFIX + name
     body = text(name)
     return game_from_data(read_mapping(body, "toml", source=source), text=body, source=source)
+
+
+def entries() -> list[dict[str, object]]:
+    """One record per built-in model: its ``catalog:`` name, number of players, shape and title."""
+    out: list[dict[str, object]] = []
+    for n in names():
+        game = load(n)
+        out.append({"name": PREFIX + n, "players": len(game.players), "shape": "x".join(map(str, game.shape)),
+                    "title": game.title})
+    return out

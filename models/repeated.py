@@ -30,7 +30,10 @@ from typing import Any
 from .automata import Automaton, automaton_from_mapping, automaton_to_mapping
 from .doctrines import DOCTRINES, doctrine
 from .errors import ModelError
+from .formats import write_game
+from .formats.json_format import dump_json
 from .formats.mapping import game_to_mapping
+from .formats.toml_format import dump_toml
 from .monitoring import (
     Monitoring,
     PerfectMonitoring,
@@ -115,3 +118,19 @@ def repeated_to_mapping(model: RepeatedModel) -> dict[str, Any]:
         d = model.delta
         out["repeated"] = {"delta": format_number(d) if is_exact(d) else float(d)}
     return out
+
+
+def dump_repeated(model: RepeatedModel, fmt: str) -> tuple[str, tuple[str, ...]]:
+    """Text of ``model`` in format ``fmt``, and the names of the tables that format cannot hold.
+
+    TOML and JSON hold everything; a Gambit ``.nfg`` file holds the stage game only.
+    """
+    mapping = repeated_to_mapping(model)
+    if fmt == "nfg":
+        dropped = tuple(k for k in ("monitoring", "strategies", "repeated") if k in mapping)
+        return write_game(model.game, "nfg"), dropped
+    if fmt == "toml":
+        return dump_toml(mapping), ()
+    if fmt == "json":
+        return dump_json(mapping), ()
+    raise ModelError(f"unknown format {fmt!r}; choose one of toml, nfg, json")

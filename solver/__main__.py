@@ -1,6 +1,6 @@
 """``python -m solver`` runs the ``detente`` command line."""
 
-from .cli import main
+from solver.cli.app import main
 
 if __name__ == "__main__":
     main(prog_name="detente")

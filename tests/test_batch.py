@@ -14,10 +14,10 @@ from models import catalog
 from models.errors import ModelError
 from models.monitoring import AttributionMonitoring, PerfectMonitoring
 from models.repeated import RepeatedModel
-from solver.batch import evaluate_batch
-from solver.profiles import bind_profile
-from solver.repeated import evaluate, horizon_average
-from solver.simulate import simulate_path
+from solver.repeated.batch import evaluate_batch
+from solver.repeated.binding import bind_profile
+from solver.repeated.evaluation import evaluate, horizon_average
+from solver.repeated.simulation import simulate_path
 from strategies import automata
 
 PD = catalog.load("prisoners-dilemma")

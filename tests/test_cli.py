@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from solver.cli import main
+from solver.cli.app import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from solver.cli import main
+from solver.cli.app import main
 
 
 def run(*args):

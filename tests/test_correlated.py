@@ -7,8 +7,8 @@ from fractions import Fraction as F
 from hypothesis import given
 
 from models.stage import StageGame
-from solver.correlated import max_welfare_correlated
-from solver.nash import nash_equilibria
+from solver.stage.correlated import max_welfare_correlated
+from solver.stage.equilibria import nash_equilibria
 from strategies import integer_bimatrix, integer_games
 
 

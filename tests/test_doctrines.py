@@ -15,8 +15,8 @@ from models import catalog
 from models.loader import load_repeated
 from models.monitoring import AttributionMonitoring, Clarification, PerfectMonitoring
 from models.repeated import RepeatedModel
-from solver.profiles import bind_profile
-from solver.simulate import simulate_path
+from solver.repeated.binding import bind_profile
+from solver.repeated.simulation import simulate_path
 
 PD = catalog.load("prisoners-dilemma")
 NOISY = AttributionMonitoring(tremble=F(1, 10), detection=F(4, 5), false_flag=F(1, 10))

@@ -8,7 +8,7 @@ from fractions import Fraction as F
 from hypothesis import given
 
 from models.stage import StageGame
-from solver.dominance import iterated_dominance
+from solver.stage.dominance import iterated_dominance
 from strategies import integer_games
 
 

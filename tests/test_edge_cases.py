@@ -16,12 +16,12 @@ from models.errors import ModelError
 from models.monitoring import AttributionMonitoring, PerfectMonitoring
 from models.repeated import RepeatedModel
 from models.stage import StageGame
-from solver.batch import evaluate_batch
-from solver.cli import main
-from solver.critical import critical_deltas
-from solver.poly import evaluate as peval
-from solver.poly import real_roots
-from solver.repeated import evaluate
+from solver.cli.app import main
+from solver.numeric.polynomials import evaluate as peval
+from solver.numeric.polynomials import real_roots
+from solver.repeated.batch import evaluate_batch
+from solver.repeated.delta_sets import critical_deltas
+from solver.repeated.evaluation import evaluate
 
 PD = catalog.load("prisoners-dilemma")
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from models import catalog
 from models.stage import StageGame
-from solver.nash import nash_equilibria
-from solver.verify import verify_profile
+from solver.stage.equilibria import nash_equilibria
+from solver.stage.verify import verify_profile
 from strategies import integer_bimatrix, normal_bimatrix, permutations_of, rational_bimatrix
 
 

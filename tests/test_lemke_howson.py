@@ -13,8 +13,8 @@ from hypothesis import given
 from models.errors import SolverError
 from models.formats import read_game
 from models.stage import StageGame
-from solver.nash import nash_equilibria
-from solver.verify import verify_profile
+from solver.stage.equilibria import nash_equilibria
+from solver.stage.verify import verify_profile
 from strategies import integer_bimatrix, normal_bimatrix
 
 

@@ -1,4 +1,4 @@
-"""Tests for :mod:`solver.lp`: exact rational simplex and the HiGHS path."""
+"""Tests for :mod:`solver.numeric.lp`: exact rational simplex and the HiGHS path."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog as scipy_linprog
 
-import solver.lp as lp_module
+import solver.numeric.lp as lp_module
 from models.errors import SolverError
-from solver.lp import LPResult, linprog
+from solver.numeric.lp import LPResult, linprog
 from strategies import no_saddle_2x2
 
 BOTH = pytest.mark.parametrize("exact", [True, False], ids=["exact", "highs"])

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from models import catalog
 from models.monitoring import AttributionMonitoring, PerfectMonitoring
 from models.repeated import RepeatedModel
-from solver.profiles import bind_profile
-from solver.repeated import evaluate
-from solver.simulate import simulate_path
+from solver.repeated.binding import bind_profile
+from solver.repeated.evaluation import evaluate
+from solver.repeated.simulation import simulate_path
 from strategies import automata, monitorings
 
 PD = catalog.load("prisoners-dilemma")

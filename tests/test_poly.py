@@ -7,7 +7,7 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.poly import evaluate, interpolate, interpolate_uniform, real_roots
+from solver.numeric.polynomials import evaluate, interpolate, interpolate_uniform, real_roots
 
 
 def times(p, q):

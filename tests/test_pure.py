@@ -10,7 +10,7 @@ from hypothesis import given
 
 from models import catalog
 from models.errors import SolverError
-from solver.nash import nash_equilibria
+from solver.stage.equilibria import nash_equilibria
 from strategies import integer_games
 
 

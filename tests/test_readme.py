@@ -27,7 +27,7 @@ def test_readme_has_two_setup_commands_and_ci_runs_them_verbatim():
 def test_pyproject_test_extra_is_what_the_readme_installs():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r"^test = \[", pyproject, re.M)
-    assert 'detente = "solver.cli:main"' in pyproject
+    assert 'detente = "solver.cli.app:main"' in pyproject
 
 
 def readme_examples() -> list[tuple[str, str]]:
@@ -60,7 +60,7 @@ def test_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
 
     from click.testing import CliRunner
 
-    from solver.cli import main
+    from solver.cli.app import main
 
     monkeypatch.chdir(tmp_path)
     # the input file the README shows next to its error example

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from models.monitoring import AttributionMonitoring, PerfectMonitoring, TableMonitoring
 from models.repeated import RepeatedModel
 from models.stage import StageGame
-from solver.critical import Interval, critical_deltas
-from solver.profiles import bind_profile
-from solver.repeated import evaluate
-from solver.simulate import simulate_values
+from solver.repeated.binding import bind_profile
+from solver.repeated.delta_sets import Interval, critical_deltas
+from solver.repeated.evaluation import evaluate
+from solver.repeated.simulation import simulate_values
 from strategies import automata, distribution, monitorings, probability
 
 

@@ -147,14 +147,14 @@ BAD_BINDINGS = [
 def test_patterns_that_cannot_occur(tmp_path, monitoring, pattern, message):
     text = HEAD + f'[strategies.s]\ninitial = "a"\nstates.a = {{ play = "C", on = {{ "{pattern}" = "a" }} }}\n'
     model = load_repeated(write(tmp_path, text)).with_monitoring(monitoring)
-    from solver.profiles import bind_profile
+    from solver.repeated.binding import bind_profile
 
     with pytest.raises(ModelError, match=message.replace("(", r"\(")):
         bind_profile(model, ["s"])
 
 
 def test_unknown_action_and_unknown_strategy(tmp_path):
-    from solver.profiles import bind_profile
+    from solver.repeated.binding import bind_profile
 
     model = load_repeated(write(tmp_path, HEAD + '[strategies.s]\ninitial = "a"\nstates.a = { play = "Z" }\n'))
     with pytest.raises(ModelError, match="strategy 's' plays 'Z', but P1's actions are C, D"):

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from models import catalog
 from models.stage import StageGame
-from solver.arith import action_payoffs
-from solver.nash import nash_equilibria
-from solver.security import others_profiles, security_levels
+from solver.stage.equilibria import nash_equilibria
+from solver.stage.minmax import others_profiles, security_levels
+from solver.stage.payoffs import action_payoffs
 from strategies import integer_bimatrix, integer_games, mixed_strategy, no_saddle_2x2
 
 

@@ -13,7 +13,7 @@ SCENARIO = textwrap.dedent("""
     import threading
     import numpy  # loads the BLAS whose threads are limited
     from threadpoolctl import threadpool_info
-    from solver.threads import single_blas_thread
+    from solver.numeric.blas import single_blas_thread
 
     def blas_threads():
         return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from models import catalog
 from models.errors import ModelError
-from models.profiles import parse_profile
-from solver.verify import verify_profile
+from models.mixed_profile import parse_profile
+from solver.stage.verify import verify_profile
 from strategies import integer_games, mixed_strategy
 
 

@@ -18,7 +18,7 @@ a Markov decision problem over the joint states; policy iteration (Howard
 1960) finds its optimal value ``W_i``.  The profile is Nash iff
 ``W_i <= V_i`` at the initial distribution for every player.
 
-Exact for rational inputs; floats compare with :data:`solver.tableau.TOL`
+Exact for rational inputs; floats compare with :data:`solver.numeric.pivoting.TOL`
 relative to the payoff scale.
 
 References
@@ -38,10 +38,9 @@ import numpy as np
 
 from models.errors import ModelError
 from models.numbers import Number, json_number
-
-from .arith import TOL
-from .chain import Chain
-from .markov import identity, solve
+from solver.repeated.chain import Chain
+from solver.repeated.markov import identity, solve
+from solver.stage.payoffs import TOL
 
 __all__ = ["Deviation", "PlayerCheck", "EquilibriumCheck", "one_shot_gains", "best_reply", "check_equilibrium"]
 

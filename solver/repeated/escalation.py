@@ -41,10 +41,18 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from models.numbers import Number, json_number
-
-from .arith import TOL
-from .chain import Chain
-from .markov import ChainStructure, absorption, cesaro, discounted, identity, solve, stationary, structure
+from solver.repeated.chain import Chain
+from solver.repeated.markov import (
+    ChainStructure,
+    absorption,
+    cesaro,
+    discounted,
+    identity,
+    solve,
+    stationary,
+    structure,
+)
+from solver.stage.payoffs import TOL
 
 __all__ = ["EscalationMetrics", "escalation_metrics"]
 

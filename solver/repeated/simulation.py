@@ -1,6 +1,6 @@
 """Seeded Monte-Carlo simulation of a profile: one readable timeline, or many paths at once.
 
-Each period follows the model exactly as the chain does (:mod:`solver.chain`):
+Each period follows the model exactly as the chain does (:mod:`solver.repeated.chain`):
 intended actions from the automata, trembles, payoffs and a signal from
 the actual profile, the signal revealed after the delay, automaton moves.
 Simulation never enters the exact computations; it is there to show what
@@ -18,8 +18,7 @@ import numpy as np
 
 from models.errors import ModelError
 from models.numbers import json_number
-
-from .profiles import BoundProfile
+from solver.repeated.binding import BoundProfile
 
 __all__ = ["Period", "Timeline", "simulate_path", "simulate_values", "ValueEstimate"]
 

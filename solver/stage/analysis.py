@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.stage import StageGame
-
-from .arith import resolve_exact
-from .correlated import CorrelatedResult, max_welfare_correlated
-from .dominance import DominanceResult, iterated_dominance
-from .nash import NashResult, nash_equilibria
-from .security import SecurityResult, security_levels
+from solver.stage.correlated import CorrelatedResult, max_welfare_correlated
+from solver.stage.dominance import DominanceResult, iterated_dominance
+from solver.stage.equilibria import NashResult, nash_equilibria
+from solver.stage.minmax import SecurityResult, security_levels
+from solver.stage.payoffs import resolve_exact
 
 __all__ = ["Analysis", "analyze_game", "SECTIONS"]
 

@@ -4,12 +4,12 @@ Methods
 -------
 ``enummixed``
     Every extreme equilibrium of a two-player game, degenerate games
-    included, grouped into connected components (:mod:`solver.enumeration`).
+    included, grouped into connected components (:mod:`solver.stage.enummixed`).
 ``lemke-howson``
     One equilibrium of a two-player game, from a chosen dropped label
-    (:mod:`solver.lemke_howson`).
+    (:mod:`solver.stage.lemke_howson`).
 ``pure``
-    Every pure equilibrium of an N-player game (:mod:`solver.pure`).
+    Every pure equilibrium of an N-player game (:mod:`solver.stage.pure`).
 ``auto``
     ``enummixed`` for two players, ``pure`` for more (mixed equilibria of
     games with more than two players are not computed yet, and the result
@@ -33,11 +33,10 @@ from typing import Any
 from models.errors import SolverError
 from models.numbers import Number, json_number
 from models.stage import StageGame
-
-from .arith import expected_payoff, payoff_arrays, resolve_exact
-from .enumeration import extreme_equilibria
-from .lemke_howson import lemke_howson
-from .pure import pure_equilibria
+from solver.stage.enummixed import extreme_equilibria
+from solver.stage.lemke_howson import lemke_howson
+from solver.stage.payoffs import expected_payoff, payoff_arrays, resolve_exact
+from solver.stage.pure import pure_equilibria
 
 __all__ = ["METHODS", "Equilibrium", "NashResult", "nash_equilibria"]
 

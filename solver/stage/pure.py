@@ -3,7 +3,7 @@
 A pure profile ``a`` is an equilibrium when every player's payoff at ``a``
 is the maximum over that player's own actions with the others' fixed.
 Computed for all profiles at once with array maxima along each player's
-axis; exact for rational games, within :data:`solver.tableau.TOL` for
+axis; exact for rational games, within :data:`solver.numeric.pivoting.TOL` for
 floats.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arith import TOL
+from solver.stage.payoffs import TOL
 
 __all__ = ["pure_equilibria"]
 

@@ -34,12 +34,11 @@ import numpy as np
 from models.errors import ModelError
 from models.monitoring import AttributionMonitoring, Monitoring, signal_structure
 from models.repeated import RepeatedModel
-
-from .arith import TOL
-from .chain import Chain, build_chain
-from .equilibrium import MIN_FLOAT_PATIENCE
-from .profiles import bind_profile
-from .threads import single_blas_thread
+from solver.numeric.blas import single_blas_thread
+from solver.repeated.binding import bind_profile
+from solver.repeated.chain import Chain, build_chain
+from solver.repeated.checks import MIN_FLOAT_PATIENCE
+from solver.stage.payoffs import TOL
 
 __all__ = ["BatchResult", "evaluate_batch"]
 
@@ -185,7 +184,7 @@ def evaluate_batch(
     Parameters
     ----------
     model, strategies:
-        As for :func:`solver.repeated.evaluate`.
+        As for :func:`solver.repeated.evaluation.evaluate`.
     delta:
         Array of discount factors in [0, 1), one per point (its length sets the number of points).
     detection, false_flag:
@@ -279,7 +278,7 @@ def evaluate_batch(
         # E[V(next) | s, e] for every point and player
         KV = to_rows(V[:, chain.edge_t, :] * edge_p[:, None]).reshape(b, S, E, n)
         for i in range(n):
-            # one-shot gains in difference form (see solver.equilibrium.one_shot_gains)
+            # one-shot gains in difference form (see solver.repeated.checks.one_shot_gains)
             own = (1 - d[:, :, 0]) * r[:, :, i] + d[:, :, 0] * (pe * KV[..., i]).sum(axis=2)
             best = np.full((b, S), -np.inf)
             for Wb in Wi[i]:
@@ -289,7 +288,7 @@ def evaluate_batch(
             gains[sl, i] = np.max(np.where(reach[sl], best, -np.inf), axis=1)
 
     # Chunks are independent and numpy releases the GIL in its linear algebra, so they run on a thread
-    # per core (BLAS itself is held to one thread: see solver.threads).
+    # per core (BLAS itself is held to one thread: see solver.numeric.blas).
     starts = range(0, B, CHUNK)
     workers = min(len(starts), workers if workers is not None else os.cpu_count() or 1)
     if workers > 1:

@@ -20,12 +20,11 @@ from models.errors import ModelError
 from models.monitoring import monitoring_to_mapping
 from models.numbers import Number, is_exact, json_number, to_exact
 from models.repeated import RepeatedModel, check_delta
-
-from .equilibrium import EquilibriumCheck, check_equilibrium
-from .markov import cesaro, discounted, structure
-from .metrics import EscalationMetrics, escalation_metrics
-from .profiles import bind_profile, profile_chain
-from .threads import single_blas_thread
+from solver.numeric.blas import single_blas_thread
+from solver.repeated.binding import bind_profile, profile_chain
+from solver.repeated.checks import EquilibriumCheck, check_equilibrium
+from solver.repeated.escalation import EscalationMetrics, escalation_metrics
+from solver.repeated.markov import cesaro, discounted, structure
 
 __all__ = ["RepeatedResult", "evaluate", "horizon_average"]
 

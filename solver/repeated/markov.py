@@ -29,8 +29,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from models.errors import SolverError
-
-from . import exact_linalg
+from solver.numeric import linalg as exact_linalg
 
 __all__ = ["solve", "discounted", "ChainStructure", "structure", "cesaro", "absorption", "identity"]
 

@@ -26,9 +26,8 @@ import numpy as np
 from models.errors import SolverError
 from models.numbers import Number, json_number
 from models.stage import StageGame
-
-from .arith import TOL, as_number, payoff_arrays, resolve_exact
-from .lp import linprog
+from solver.numeric.lp import linprog
+from solver.stage.payoffs import TOL, as_number, payoff_arrays, resolve_exact
 
 __all__ = ["CorrelatedResult", "max_welfare_correlated"]
 

@@ -4,7 +4,7 @@ For each player ``i`` against the others' mixed strategies: the payoff of
 every pure action, the profile's payoff ``u_i(sigma)``, the best-response
 payoff ``max_a u_i(a, sigma_-i)`` and the *regret*, their difference.  The
 profile is an equilibrium iff every regret is zero (exactly, for rational
-input; within :data:`solver.tableau.TOL` for floats), equivalently iff every
+input; within :data:`solver.numeric.pivoting.TOL` for floats), equivalently iff every
 action in each player's support is a best response.
 """
 
@@ -15,8 +15,7 @@ from typing import Any
 
 from models.numbers import Number, is_exact, json_number, to_exact
 from models.stage import StageGame
-
-from .arith import action_payoffs, as_number, is_zero, leq, payoff_arrays
+from solver.stage.payoffs import action_payoffs, as_number, is_zero, leq, payoff_arrays
 
 __all__ = ["PlayerCheck", "Verification", "verify_profile"]
 

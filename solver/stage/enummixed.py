@@ -12,7 +12,7 @@ Algorithm (the one behind Gambit's ``enummixed``; von Stengel 2002, sec. 3.3)
    ``x`` of P has label ``i`` when ``x_i = 0`` and label ``m + j`` when
    ``(B^T x)_j = 1`` (column ``j`` is a best response); likewise for ``y``.
 3. Enumerate every vertex of P and of Q by a depth-first search over the
-   lexicographically feasible bases (see :mod:`solver.tableau`), exact
+   lexicographically feasible bases (see :mod:`solver.numeric.pivoting`), exact
    with integer pivoting.  A vertex is identified by its set of labels.
 4. A pair of vertices ``(x, y) != (0, 0)`` whose labels together cover all
    ``m + n`` labels is an extreme equilibrium after normalising ``x`` and
@@ -46,9 +46,8 @@ import numpy as np
 
 from models.errors import SolverError
 from models.numbers import Number
-
-from .arith import positive_float_matrix, positive_integer_matrix
-from .tableau import FloatTableau, IntTableau
+from solver.numeric.pivoting import FloatTableau, IntTableau
+from solver.stage.payoffs import positive_float_matrix, positive_integer_matrix
 
 __all__ = ["Vertex", "polytope_vertices", "ExtremeEquilibria", "extreme_equilibria"]
 

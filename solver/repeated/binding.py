@@ -24,8 +24,7 @@ from models.monitoring import (
 )
 from models.numbers import Number, to_exact
 from models.repeated import RepeatedModel
-
-from .chain import Chain, build_chain
+from solver.repeated.chain import Chain, build_chain
 
 __all__ = ["BoundProfile", "bind_profile", "profile_chain", "exact_inputs", "EXACT_MAX_STATES"]
 

@@ -2,7 +2,7 @@
 
 ``exact=None`` everywhere means "exact when every input is rational".
 Exact values are :class:`~fractions.Fraction`; float values are ``float``
-compared with the single tolerance :data:`solver.tableau.TOL`.
+compared with the single tolerance :data:`solver.numeric.pivoting.TOL`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import numpy as np
 
 from models.numbers import Number, to_exact
 from models.stage import StageGame
-
-from .tableau import TOL
+from solver.numeric.pivoting import TOL
 
 __all__ = [
     "TOL",

@@ -3,7 +3,7 @@
 Algorithm (Lemke and Howson 1964; von Stengel 2002, Algorithm 3.5)
 -------------------------------------------------------------------
 With the best-response polytopes ``P`` and ``Q`` and the labels of
-:mod:`solver.enumeration`, start at the artificial equilibrium ``(0, 0)``,
+:mod:`solver.stage.enummixed`, start at the artificial equilibrium ``(0, 0)``,
 which carries every label once.  *Drop* the chosen label ``k``: the
 variable with label ``k`` enters the basis of its polytope.  The variable
 that leaves has a label ``L`` that is now *duplicate*; enter the variable
@@ -36,9 +36,8 @@ import numpy as np
 
 from models.errors import SolverError
 from models.numbers import Number
-
-from .arith import positive_float_matrix, positive_integer_matrix
-from .tableau import FloatTableau, IntTableau
+from solver.numeric.pivoting import FloatTableau, IntTableau
+from solver.stage.payoffs import positive_float_matrix, positive_integer_matrix
 
 __all__ = ["lemke_howson"]
 

@@ -1,0 +1,164 @@
+"""Text renderers of repeated-game results: a profile's evaluation, delta sets, simulated timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from models.automata import Automaton, automaton_to_mapping
+from models.formats.toml_format import dump_toml
+from models.numbers import Number, format_number
+from solver.render.text import num, percent, short, table
+from solver.repeated.delta_sets import DeltaIntervals, Interval
+from solver.repeated.evaluation import RepeatedResult
+from solver.repeated.simulation import Timeline
+
+__all__ = ["monitoring_text", "render_repeated", "render_deltas", "render_timeline", "render_doctrines", "render_doctrine"]
+
+
+def monitoring_text(m: dict[str, Any]) -> str:
+    """One line describing the monitoring table of a result."""
+    kind = m.get("kind", "perfect")
+    parts = [str(kind)]
+    if kind == "attribution":
+        parts.append(f"detection {m['detection']}")
+        parts.append(f"false flag {m['false_flag']}")
+        clar = m.get("clarification")
+        if isinstance(clar, dict):
+            parts.append(f"clarification (clears false blames {clar['effectiveness']}, real ones "
+                         f"{clar['deception']}, cost {clar['cost']} per use)")
+    if kind == "table":
+        parts.append("signals " + ", ".join(str(s) for s in m.get("signals", [])))
+    if "tremble" in m:
+        parts.append(f"tremble {m['tremble']}")
+    if "delay" in m:
+        parts.append(f"delay {m['delay']} period{'s' if m['delay'] != 1 else ''}")
+    return ", ".join(parts)
+
+
+def render_repeated(res: RepeatedResult, title: str, digits: int = 6) -> str:
+    arith = "exact arithmetic" if res.exact else "floating point"
+    who = " vs ".join(res.strategies)
+    lines = [f"{title or 'Untitled game'}: {who}, delta = {num(res.delta, digits)}",
+             f"Monitoring: {monitoring_text(res.monitoring)}",
+             f"({arith}; {res.n_states} joint states)", ""]
+    rows = [[p, s, short(v, digits), short(a, digits)]
+            for p, s, v, a in zip(res.players, res.strategies, res.values, res.average)]
+    lines.append(table(["player", "strategy", "value", "long-run average"], rows))
+    lines.append("")
+    eq = res.equilibrium
+    lines.append("Equilibrium")
+    rows = []
+    for c in eq.players:
+        dev = c.ppe_deviation
+        rows.append([c.player, "yes" if c.ppe else "no", short(c.ppe_gain, digits),
+                     "-" if dev is None else dev.action, "-" if dev is None else dev.state,
+                     "yes" if c.nash else "no", short(c.nash_gain, digits)])
+    lines.append(table(["player", "PPE", "largest one-shot gain", "by playing", "in joint state", "Nash",
+                        "best-reply gain"], rows, "  "))
+    dev = eq.deviation
+    if eq.ppe:
+        lines.append("  A perfect public equilibrium: no player gains by a one-shot deviation at any reachable "
+                     "joint state.")
+    elif dev is not None:
+        lines.append(f"  Not a PPE: {dev.player} gains {short(dev.gain, digits)} by playing {dev.action} in joint "
+                     f"state {dev.state}.")
+    if not eq.nash:
+        failing = [c for c in eq.players if c.nash_deviation is not None]
+        top = max(float(c.nash_gain) for c in failing)
+        worst = next(c for c in failing if float(c.nash_gain) >= top - 1e-12 * (1 + abs(top)))
+        nd = worst.nash_deviation
+        assert nd is not None
+        lines.append(f"  Not a Nash equilibrium: {worst.player}'s best reply gains {short(nd.gain, digits)}; it "
+                     f"first departs by playing {nd.action} in joint state {nd.state}.")
+    elif not eq.ppe:
+        lines.append("  It is a Nash equilibrium: the profitable deviations are off the equilibrium path.")
+    m = res.metrics
+    lines.append("")
+    lines.append("Escalation")
+    first = (f"{short(m.periods_to_first_attack, digits)}" if m.periods_to_first_attack is not None
+             else f"never, with probability {short(m.p_never_attack, digits)}")
+    length = "-" if m.mean_conflict_length is None else f"{short(m.mean_conflict_length, digits)} periods"
+    if m.mean_conflict_length is None and not _is_zero(m.attack_share_long_run):
+        length = "endless (conflict never stops once it starts)"
+    elif m.mean_conflict_length is None:
+        length = "no conflict in the long run"
+    rows = [
+        ["share of periods with an attack, long run", percent(m.attack_share_long_run, digits)],
+        ["share of periods with an attack, discounted", percent(m.attack_share_discounted, digits)],
+        ["expected period of the first attack", first],
+        ["mean length of a conflict episode", length],
+        ["probability of permanent conflict", short(m.p_permanent_conflict, digits)],
+        ["punishments of an innocent player per 100 periods", short(m.innocent_punishments_per_100, digits)],
+    ]
+    lines.append(table(["metric", "value"], rows, "  "))
+    for note in res.notes:
+        lines.append(f"Note: {note}.")
+    return "\n".join(lines)
+
+
+def _is_zero(x: Number) -> bool:
+    return abs(float(x)) <= 1e-12
+
+
+def render_deltas(res: DeltaIntervals, title: str, digits: int = 6) -> str:
+    who = " vs ".join(res.strategies)
+
+    def fmt(x: Number) -> str:
+        return format_number(x, max(digits, 10))
+
+    def ivs(items: tuple[Interval, ...]) -> str:
+        return " and ".join(i.text(fmt) for i in items) if items else "none: for no discount factor in (0, 1)"
+
+    lines = [f"{title or 'Untitled game'}: {who}",
+             f"Perfect public equilibrium for delta in: {ivs(res.ppe)}",
+             f"Nash equilibrium for delta in: {ivs(res.nash)}",
+             "",
+             f"PPE method: {res.ppe_method}.",
+             f"Nash method: {res.nash_method}."]
+    if len(res.ppe) > 1 or (res.ppe and res.ppe[-1].hi != 1):
+        lines.append("The PPE set is not a threshold: more patience can break the equilibrium.")
+    for note in res.notes:
+        lines.append(f"Note: {note}.")
+    return "\n".join(lines)
+
+
+def render_timeline(tl: Timeline, title: str, digits: int = 6) -> str:
+    who = " vs ".join(tl.strategies)
+    lines = [f"{title or 'Untitled game'}: {who}, seed {tl.seed}"]
+    headers = ["period"] + [f"{p} state" for p in tl.players] + [f"{p} plays" for p in tl.players]
+    headers += ["signal"] + (["revealed"] if tl.delay else []) + [f"u({p})" for p in tl.players]
+    rows = []
+    trembled = False
+    for p in tl.periods:
+        plays = []
+        for want, did in zip(p.intended, p.actual):
+            plays.append(did if want == did else f"{did}*")
+            trembled |= want != did
+        row = [str(p.t)] + list(p.states) + plays + [p.signal]
+        if tl.delay:
+            row.append(p.revealed or "-")
+        row += [format_number(x, digits) for x in p.payoffs]
+        rows.append(row)
+    lines.append(table(headers, rows))
+    if trembled:
+        lines.append("* a tremble: the action played is not the one intended.")
+    if tl.delay:
+        lines.append(f"Signals become public {tl.delay} period{'s' if tl.delay > 1 else ''} late; automata move on "
+                     "the revealed one.")
+    avg = ", ".join(f"{p} {format_number(v, digits)}" for p, v in zip(tl.players, tl.averages))
+    lines.append(f"Average payoffs over these {len(tl.periods)} periods: {avg}")
+    return "\n".join(lines)
+
+
+def render_doctrines(doctrines: Mapping[str, str]) -> str:
+    """The doctrine library: one row a doctrine, with what it does."""
+    rows = [[n, d] for n, d in doctrines.items()]
+    return (table(["doctrine", "what it does"], rows)
+            + "\n\n@restrain is a player's first non-hostile action, @attack its first hostile one.")
+
+
+def render_doctrine(automaton: Automaton) -> str:
+    """One doctrine's automaton in model-file form, to copy into a ``[strategies]`` table."""
+    body = dump_toml({"strategies": {automaton.name: automaton_to_mapping(automaton)}}, inline_depth=2)
+    return f"# {automaton.name}: {automaton.description}\n{body}"

@@ -1,0 +1,184 @@
+"""Text renderers of stage-game results: equilibria, verification, dominance, minmax, correlated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from models.stage import StageGame
+from solver.render.text import num, strategy_text, table
+from solver.stage.analysis import Analysis
+from solver.stage.correlated import CorrelatedResult
+from solver.stage.dominance import DominanceResult
+from solver.stage.equilibria import NashResult
+from solver.stage.minmax import SecurityResult
+from solver.stage.verify import Verification
+
+__all__ = ["render_nash", "render_verify", "render_dominance", "render_security", "render_correlated",
+           "render_pure", "render_analysis", "render_catalog"]
+
+
+def _heading(title: str, shape: Sequence[int], exact: bool) -> str:
+    dims = "x".join(map(str, shape))
+    arith = "exact arithmetic" if exact else "floating point"
+    return f"{title or 'Untitled game'} ({dims}, {arith})"
+
+
+def render_nash(result: NashResult, title: str, digits: int = 6) -> str:
+    """The equilibria of a :class:`NashResult` as a table."""
+    shape = [len(a) for a in result.actions]
+    lines = [_heading(title, shape, result.exact)]
+    k = len(result.equilibria)
+    if result.method == "enummixed":
+        kind = "degenerate" if result.degenerate else "nondegenerate"
+        comps = result.n_components or 0
+        lines.append(
+            f"Method: enummixed, all extreme equilibria. {k} equilibri{'um' if k == 1 else 'a'} "
+            f"in {comps} component{'' if comps == 1 else 's'}; the game is {kind}."
+        )
+    elif result.method == "lemke-howson":
+        lines.append("Method: Lemke-Howson, one equilibrium.")
+    else:
+        lines.append(f"Method: pure equilibria. {k} found.")
+    lines.append("")
+    if result.equilibria:
+        headers = ["#"] + list(result.players) + [f"u({p})" for p in result.players]
+        show_comp = result.method == "enummixed"
+        if show_comp:
+            headers.append("component")
+        rows = []
+        for n, eq in enumerate(result.equilibria, 1):
+            row = [str(n)]
+            row += [strategy_text(s, a, digits) for s, a in zip(eq.profile, result.actions)]
+            row += [num(v, digits) for v in eq.payoffs]
+            if show_comp:
+                row.append(str(eq.component))
+            rows.append(row)
+        lines.append(table(headers, rows))
+    else:
+        lines.append("No equilibrium of this kind.")
+    for note in result.notes:
+        lines.append(f"Note: {note}.")
+    return "\n".join(lines)
+
+
+def render_verify(v: Verification, title: str, digits: int = 6) -> str:
+    """Why a profile is, or is not, an equilibrium."""
+    lines = [_heading(title, [len(a) for a in v.actions], v.exact)]
+    prof = "; ".join(
+        f"{p} plays {strategy_text(s, a, digits)}" for p, s, a in zip(v.players, v.profile, v.actions)
+    )
+    lines.append(f"Profile: {prof}")
+    lines.append("")
+    rows = [
+        [c.player, num(c.payoff, digits), num(c.best_payoff, digits), num(c.regret, digits),
+         ", ".join(v.actions[i][a] for a in c.best_responses), "ok" if c.ok else "can gain"]
+        for i, c in enumerate(v.checks)
+    ]
+    lines.append(table(["player", "payoff", "best reply payoff", "regret", "best replies", "verdict"], rows))
+    lines.append("")
+    for i, c in enumerate(v.checks):
+        pays = ", ".join(f"{a} {num(x, digits)}" for a, x in zip(v.actions[i], c.action_payoffs))
+        lines.append(f"{c.player}'s payoff from each action against the others: {pays}.")
+        if not c.ok:
+            bad = ", ".join(v.actions[i][a] for a in c.bad_support)
+            best = ", ".join(v.actions[i][a] for a in c.best_responses)
+            lines.append(
+                f"  {c.player} plays {bad}, which {'is' if len(c.bad_support) == 1 else 'are'} not a best reply; "
+                f"switching to {best} gains {num(c.regret, digits)}."
+            )
+    lines.append("")
+    if v.is_equilibrium:
+        lines.append("Verdict: a Nash equilibrium: every action played is a best reply, so every regret is 0.")
+    else:
+        worst = max(v.checks, key=lambda c: c.regret)
+        lines.append(
+            f"Verdict: not a Nash equilibrium: {worst.player} can gain {num(worst.regret, digits)} by deviating."
+        )
+    return "\n".join(lines)
+
+
+def render_dominance(d: DominanceResult, digits: int = 6) -> str:
+    """Rounds of elimination, then the survivors."""
+    by = "pure and mixed" if d.mixed else "pure"
+    lines = [f"Iterated elimination of {d.kind}ly dominated strategies (dominators: {by} strategies)"]
+    if not d.eliminated:
+        lines.append("  No strategy is dominated.")
+    for e in d.eliminated:
+        player = d.players[e.player]
+        dominator = strategy_text(e.dominator, d.actions[e.player], digits)
+        action = d.actions[e.player][e.action]
+        lines.append(f"  round {e.round}: {player}'s {action} is {d.kind}ly dominated by {dominator}")
+    survivors = "; ".join(
+        f"{p}: {', '.join(d.actions[i][a] for a in s)}" for i, (p, s) in enumerate(zip(d.players, d.surviving))
+    )
+    lines.append(f"  Surviving: {survivors}")
+    if d.kind == "weak" and d.eliminated:
+        lines.append("  Order: each round removes every weakly dominated strategy of every player at once;")
+        lines.append("  weak dominance depends on the order, so other orders may leave other survivors.")
+    return "\n".join(lines)
+
+
+def render_security(s: SecurityResult, digits: int = 6) -> str:
+    """Maxmin, minmax and the zero-sum value."""
+    lines = ["Security levels (mixed strategies; pure values in brackets)"]
+    rows = []
+    for lvl in s.levels:
+        me = lvl.player
+        guarantee = strategy_text(lvl.maxmin_strategy, s.actions[me], digits)
+        if len(s.players) == 2:
+            other = 1 - me
+            punish = f"{s.players[other]} plays {strategy_text(lvl.minmax_punishment[0], s.actions[other], digits)}"
+        else:
+            punish = "others correlate (lower bound)"
+        rows.append([s.players[me], f"{num(lvl.maxmin, digits)}", f"[{num(lvl.pure_maxmin, digits)}]", guarantee,
+                     f"{num(lvl.minmax, digits)}", f"[{num(lvl.pure_minmax, digits)}]", punish])
+    lines.append(table(["player", "maxmin", "pure", "guaranteed by", "minmax", "pure", "punished by"], rows, "  "))
+    if len(s.players) > 2:
+        lines.append("  With more than two players the true minmax (independent punishers) lies between")
+        lines.append("  the correlated minmax shown and the pure minmax in brackets.")
+    if s.zero_sum:
+        lines.append(f"  Zero-sum (constant-sum) game: value {num(s.value, digits)} to {s.players[0]}; "
+                     "the maxmin strategies are optimal.")
+    return "\n".join(lines)
+
+
+def render_correlated(c: CorrelatedResult, digits: int = 6) -> str:
+    lines = ["Correlated equilibrium maximising the sum of payoffs"]
+    rows = [[", ".join(c.actions[i][a] for i, a in enumerate(prof)), num(p, digits)] for prof, p in c.distribution]
+    lines.append(table(["profile", "probability"], rows, "  "))
+    pays = ", ".join(f"{p} {num(v, digits)}" for p, v in zip(c.players, c.payoffs))
+    lines.append(f"  Payoffs: {pays}; total {num(c.welfare, digits)}")
+    return "\n".join(lines)
+
+
+def render_pure(result: NashResult, digits: int = 6) -> str:
+    lines = ["Pure Nash equilibria"]
+    if not result.equilibria:
+        lines.append("  None.")
+    for eq in result.equilibria:
+        prof = ", ".join(strategy_text(s, a, digits) for s, a in zip(eq.profile, result.actions))
+        pays = ", ".join(num(v, digits) for v in eq.payoffs)
+        lines.append(f"  ({prof}) with payoffs ({pays})")
+    return "\n".join(lines)
+
+
+def render_analysis(result: Analysis, game: StageGame, digits: int = 6) -> str:
+    """Every section that :func:`solver.stage.analysis.analyze_game` ran, in order, under one heading."""
+    blocks = [_heading(game.title, game.shape, result.exact)]
+    if result.strict is not None:
+        blocks.append(render_dominance(result.strict, digits))
+    if result.weak is not None:
+        blocks.append(render_dominance(result.weak, digits))
+    if result.pure is not None:
+        blocks.append(render_pure(result.pure, digits))
+    if result.security is not None:
+        blocks.append(render_security(result.security, digits))
+    if result.correlated is not None:
+        blocks.append(render_correlated(result.correlated, digits))
+    return "\n\n".join(blocks)
+
+
+def render_catalog(entries: Sequence[dict[str, object]]) -> str:
+    """The catalogue as a table: name, size, title."""
+    rows = [[str(e["name"]), str(e["shape"]), str(e["title"])] for e in entries]
+    return table(["model", "size", "title"], rows)

@@ -1,0 +1,1 @@
+"""Repeated games of automata under public monitoring: chain, values, checks, delta sets, metrics, simulation."""

@@ -1,0 +1,170 @@
+"""The exact Nash set in delta: each player's optimal best reply followed from delta = 0 to 1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from models.numbers import Number
+from solver.numeric import linalg as exact_linalg
+from solver.numeric.polynomials import Root, evaluate, interpolate_uniform, real_roots
+from solver.repeated.chain import Chain
+from solver.repeated.checks import best_reply, one_shot_gains
+from solver.repeated.delta_sets.intervals import Interval, intersect, merge
+from solver.repeated.markov import discounted, identity
+
+__all__ = ["exact_nash_intervals", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
+
+#: Joint states up to which the Nash set is computed exactly by default (its polynomials have degree 2S + 1,
+#: and the time grows fast: 0.6 s for 2 states, 2 s for 16, 7 s for 25); ``exact=True`` lifts the limit.
+NASH_EXACT_MAX_STATES = 16
+#: Optimal-policy pieces the exact Nash sweep follows per player before it falls back to the grid.
+MAX_PIECES = 64
+
+# -- the exact Nash method -----------------------------------------------------------------------------------
+#
+# Player i has no profitable deviation at delta iff F_i(delta) = max over deterministic policies pi of
+# init . A_pi(delta) is 0 (it is never negative: i's own strategy gains nothing over itself), where
+# A_pi = W_pi - V_i is the advantage of following pi in i's best-reply MDP.  An optimal policy stays optimal
+# on an interval of delta, and on it F_i = init . A_pi.  With D_pi = det(I - delta P_pi) and D = det(I - delta P),
+# both positive on [0, 1), every Bellman test Q_pi(s, b) - W_pi(s) times D D_pi is a polynomial of degree at
+# most 2S + 1, and so is init . A_pi times D D_pi.  The sweep runs from delta = 0 to 1: take the policy that
+# exact policy iteration finds just to the right of the current point, interpolate its polynomials, and
+# follow it to the first root after which one of its Bellman tests turns positive; there the optimal policy
+# changes.  Between breakpoints the Nash verdict is exact.  An irrational breakpoint is known to 1e-18; the
+# verdict inside that sliver follows its neighbours, the one approximation left.
+
+
+class _SigmaValues:
+    """``V`` (the profile's values) and ``D = det(I - delta P)`` at the sample points, computed once."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.P = chain.transition()
+        self.r = chain.reward()
+        self.memo: dict[Fraction, tuple[np.ndarray, Fraction]] = {}
+
+    def __call__(self, d: Fraction) -> tuple[np.ndarray, Fraction]:
+        if d not in self.memo:
+            S = self.chain.n_states
+            self.memo[d] = exact_linalg.solve_with_det(identity(S, True) - d * self.P, (1 - d) * self.r)
+        return self.memo[d]
+
+
+def _policy_polynomials(chain: Chain, player: int, policy: Sequence[int],
+                        sigma: _SigmaValues) -> tuple[list[list[Fraction]], list[Fraction]]:
+    """The Bellman tests of ``policy`` and its advantage from the initial state, times ``D D_pi``."""
+    S = chain.n_states
+    n = 2 * S + 2
+    points = [Fraction(k, n + 1) for k in range(n + 1)]  # the last one checks the degree bound
+    P_pi = chain.policy_transition(player, policy)
+    own = (np.arange(S), list(policy))
+    samples = []
+    for d in points:
+        V, D = sigma(d)
+        g = one_shot_gains(chain, V, d, player)[own]
+        A, D_pi = exact_linalg.solve_with_det(identity(S, True) - d * P_pi, g)
+        value = V.copy()
+        value[:, player] = V[:, player] + A
+        scale = D * D_pi
+        # one_shot_gains is Q(s, b) minus Q at the strategy's own action: re-base it on the policy's action
+        q = one_shot_gains(chain, value, d, player)
+        tests = (q - q[own][:, None]) * scale
+        samples.append(np.concatenate([tests.reshape(-1), [(chain.init @ A) * scale]]))
+    table = np.stack(samples)
+    polys = [interpolate_uniform(n + 1, list(table[:n, k])) for k in range(table.shape[1])]
+    for k, p in enumerate(polys):
+        if evaluate(p, points[n]) != table[n, k]:
+            raise AssertionError("policy polynomial interpolation failed the degree check")
+    return polys[:-1], polys[-1]
+
+
+def _cells(p: list[Fraction], x: Fraction) -> tuple[list[Root], list[Fraction]]:
+    """Roots of ``p`` in ``(x, 1)`` and one rational sample point in each cell between them."""
+    roots = real_roots(p, x, Fraction(1))
+    for _ in range(8):  # a root within the isolating width of x: narrow it so the first cell has a sample
+        if not roots or roots[0].exact is not None or roots[0].lo > x:
+            break
+        roots = real_roots(p, x, roots[0].hi, width=(roots[0].hi - x) / 1024) + roots[1:]
+    edges = [x] + [b for r in roots for b in ((r.lo, r.hi) if r.exact is None else (r.exact, r.exact))] + [Fraction(1)]
+    samples = [(edges[2 * k] + edges[2 * k + 1]) / 2 for k in range(len(roots) + 1)]
+    return roots, samples
+
+
+def _optimal_until(tests: Sequence[list[Fraction]], x: Fraction) -> Root | None:
+    """Where the policy with these Bellman tests stops being optimal, going right from ``x``.
+
+    None if it is not optimal just to the right of ``x``; ``Root(1, 1)`` if it stays optimal up to 1.
+    """
+    end = Root(Fraction(1), Fraction(1))
+    for p in tests:
+        if not p:
+            continue
+        roots, samples = _cells(p, x)
+        if evaluate(p, samples[0]) > 0:
+            return None
+        for root, after in zip(roots, samples[1:]):
+            if root.lo >= end.lo:
+                break
+            if evaluate(p, after) > 0:
+                end = root
+                break
+    return end
+
+
+def _point(r: Root) -> Number:
+    return r.exact if r.exact is not None else r.approx
+
+
+def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[Interval] | None:
+    """Every delta in (0, 1) where ``player`` has no profitable deviation; None if the sweep gives up."""
+    out: list[Interval] = []
+    x: Fraction = Fraction(0)
+    start: Root = Root(x, x)  # the current piece starts here (an isolating interval after an irrational break)
+    for _ in range(MAX_PIECES):
+        step = (1 - x) / 64
+        for _attempt in range(30):
+            y = x + step
+            V = discounted(sigma.P, sigma.r, y, True)
+            _, policy = best_reply(chain, V, y, player)
+            tests, gain = _policy_polynomials(chain, player, policy.tolist(), sigma)
+            end = _optimal_until(tests, x)
+            if end is not None:
+                break
+            step /= 8
+        else:
+            return None
+        hi = end.exact if end.exact is not None else end.lo
+        if not gain:  # following the strategy is a best reply on the whole piece (joined up by _merge)
+            lo_pt, hi_pt = _point(start), _point(end)
+            out.append(Interval(lo_pt, hi_pt, lo_pt != 0, hi_pt != 1))
+        else:
+            # isolated points where the best deviation gains exactly nothing
+            if x > 0 and evaluate(gain, x) == 0:
+                out.append(Interval(x, x, True, True))
+            for r in real_roots(gain, x, hi):
+                out.append(Interval(_point(r), _point(r), True, True))
+            if hi < 1 and evaluate(gain, hi) == 0:
+                out.append(Interval(hi, hi, True, True))
+            if end.exact is None and (evaluate(gain, end.hi) == 0 or real_roots(gain, end.lo, end.hi)):
+                # the gain touches zero at the irrational breakpoint itself, inside its isolating interval
+                out.append(Interval(end.approx, end.approx, True, True))
+        if end.exact == 1:
+            return merge(out)
+        start = end
+        x = end.exact if end.exact is not None else end.hi
+    return None
+
+
+def exact_nash_intervals(chain: Chain) -> list[Interval] | None:
+    sigma = _SigmaValues(chain)
+    result: list[Interval] = [Interval(Fraction(0), Fraction(1), False, False)]
+    for i in range(chain.n_players):
+        mine = _exact_nash_player(chain, i, sigma)
+        if mine is None:
+            return None
+        result = intersect(result, mine)
+    return result
+

@@ -1,0 +1,1 @@
+"""Normal-form (stage) games: equilibria, dominance, minmax, correlated equilibria, verification."""
