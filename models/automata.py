@@ -26,10 +26,17 @@ pattern             matches the public signal when
 ``always``          every signal
 ==================  =========================================================
 
-Without a clarification channel every blame counts as confirmed, and the
-``-cleared`` patterns cannot occur.  Under perfect monitoring a player is
-blamed exactly when it played a hostile action, so the blame patterns (and
-every library doctrine) work under every kind of monitoring.
+Without a clarification channel no blame is examined, so every blame
+stands: ``other-confirmed`` then matches exactly when ``other-blamed`` does
+(and ``self-confirmed`` when ``self-blamed`` does), which is why ``consult``
+is tit-for-tat without a channel.  The ``-cleared`` patterns can never
+match without a channel, and like every pattern that cannot occur under the
+monitoring (``signal:LABEL`` with an unknown label, ``other:ACTION`` or
+``self:ACTION`` without perfect monitoring or with an unknown action) they
+are an error, reported with the file, line and field.  Under perfect
+monitoring a player is blamed exactly when it played a hostile action, so
+the blame patterns (and every library doctrine) work under every kind of
+monitoring.
 
 ``play`` is an action label, a distribution such as ``{ C = 0.9, D = 0.1 }``,
 or one of ``@restrain`` (the seat's first non-hostile action) and
@@ -48,17 +55,16 @@ import numpy as np
 
 from .errors import ModelError
 from .monitoring import SignalStructure
-from .numbers import Number, format_number, is_exact, parse_number, plain_number
+from .numbers import Number, format_number, is_exact, parse_number, plain_number, sums_to_one
 from .stage import StageGame
 
 __all__ = ["Pattern", "Automaton", "BoundAutomaton", "automaton_from_mapping", "automaton_to_mapping", "bind",
-           "PATTERNS", "RESTRAIN", "ATTACK"]
+           "check_automaton", "PATTERNS", "RESTRAIN", "ATTACK"]
 
 RESTRAIN = "@restrain"
 ATTACK = "@attack"
 PATTERNS = ("clear", "other-blamed", "self-blamed", "all-blamed", "any-blamed", "other-confirmed",
             "other-cleared", "self-confirmed", "self-cleared", "always")
-_SUM_TOL = 1e-9
 
 Distribution = tuple[tuple[str, Number], ...]  # (name, probability) pairs, probabilities sum to one
 
@@ -130,12 +136,8 @@ def _check_distribution(dist: Distribution, names: set[str] | None, field: str, 
             raise ModelError(f"unknown {what} {name!r}; {what}s are {', '.join(sorted(names))}", field=field)
         if p < 0 or p > 1:
             raise ModelError(f"probability {format_number(p)} is not in [0, 1]", field=field)
-    total = sum(p for _, p in dist)
-    if all(is_exact(p) for _, p in dist):
-        if total != 1:
-            raise ModelError(f"probabilities sum to {format_number(total)}, not 1", field=field)
-    elif abs(float(total) - 1.0) > _SUM_TOL:
-        raise ModelError(f"probabilities sum to {format_number(total, 12)}, not 1", field=field)
+    if not sums_to_one(p for _, p in dist):
+        raise ModelError(f"probabilities sum to {format_number(sum(p for _, p in dist), 12)}, not 1", field=field)
 
 
 # -- reading and writing ----------------------------------------------------------------------------------
@@ -229,6 +231,13 @@ class BoundAutomaton:
     tau: np.ndarray
     init: np.ndarray
 
+    def __post_init__(self) -> None:
+        # frozen for real: copies that nobody can write to
+        for name in ("sigma", "tau", "init"):
+            arr = np.array(getattr(self, name), dtype=object)
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
     @property
     def states(self) -> tuple[str, ...]:
         return self.automaton.states
@@ -269,41 +278,85 @@ def _matches(pattern: Pattern, y: int, player: int, s: SignalStructure, game: St
     raise AssertionError(k)
 
 
-def _check_possible(pattern: Pattern, s: SignalStructure, game: StageGame, player: int, field: str) -> None:
-    """Reject patterns that can never match under this monitoring (a typo or a wrong kind)."""
+def _check_possible(pattern: Pattern, s: SignalStructure, game: StageGame, player: int | None, field: str) -> None:
+    """Reject patterns that can never match under this monitoring (a typo or a wrong kind).
+
+    ``player`` None checks what does not depend on the seat (an action label must exist in some seat).
+    """
     if pattern.kind in ("other-cleared", "self-cleared") and not s.has_clarification:
-        raise ModelError(f"pattern {pattern} cannot occur: the monitoring has no clarification channel", field=field)
+        raise ModelError(f"pattern {pattern} cannot occur: the monitoring has no clarification channel, so no blame "
+                         "is ever cleared (without one every blame stands: the -confirmed patterns then match "
+                         "every blame); add [monitoring.clarification] or drop the rule", field=field)
     if pattern.kind == "signal" and pattern.arg not in s.labels:
-        raise ModelError(f"pattern {pattern} cannot occur: signals are {', '.join(s.labels)}", field=field)
+        shown = ", ".join(s.labels[:12]) + (", ..." if len(s.labels) > 12 else "")
+        raise ModelError(f"pattern {pattern} cannot occur under {s.kind} monitoring: signals are {shown}",
+                         field=field)
     if pattern.kind in ("other-action", "self-action"):
         if s.kind != "perfect":
-            raise ModelError(f"pattern {pattern} cannot occur: actions are seen only under perfect monitoring",
+            raise ModelError(f"pattern {pattern} cannot occur: actions are seen only under perfect monitoring, "
+                             f"and the monitoring is {s.kind}; use a blame pattern such as other-blamed",
                              field=field)
-        seats = [player] if pattern.kind == "self-action" else [j for j in range(game.n_players) if j != player]
+        if player is None:
+            seats = list(range(game.n_players))
+        elif pattern.kind == "self-action":
+            seats = [player]
+        else:
+            seats = [j for j in range(game.n_players) if j != player]
         if not any(pattern.arg in game.actions[j] for j in seats):
-            raise ModelError(f"pattern {pattern} cannot occur: no such action", field=field)
+            whose = ("any player" if player is None else
+                     ", ".join(game.players[j] for j in seats))
+            known = sorted({a for j in seats for a in game.actions[j]})
+            raise ModelError(f"pattern {pattern} cannot occur: {pattern.arg!r} is not an action of {whose} "
+                             f"(actions: {', '.join(known)})", field=field)
 
 
-def _action_index(label: str, game: StageGame, s: SignalStructure, player: int, field: str, name: str) -> int:
+def _action_index(label: str, game: StageGame, s: SignalStructure, player: int, field: str, name: str,
+                  state: str) -> int:
     acts = game.actions[player]
+    who = game.players[player]
     if label == RESTRAIN:
         calm = [a for a in range(len(acts)) if a not in s.hostile[player]]
         if not calm:
-            raise ModelError(f"strategy {name!r} restrains, but every action of {game.players[player]} is hostile",
-                             field=field)
+            raise ModelError(f"strategy {name!r} restrains in state {state!r}, but every action of {who} "
+                             f"({', '.join(acts)}) is hostile; leave one out of monitoring.hostile",
+                             field="monitoring.hostile")
         return calm[0]
     if label == ATTACK:
         hostile = sorted(s.hostile[player])
         if not hostile:
-            raise ModelError(f"strategy {name!r} attacks, but {game.players[player]} has no hostile action",
-                             field=field)
+            raise ModelError(f"strategy {name!r} attacks in state {state!r}, but no action of {who} "
+                             f"({', '.join(acts)}) is hostile; list one in monitoring.hostile",
+                             field="monitoring.hostile")
         return hostile[0]
     if label not in acts:
         raise ModelError(
-            f"strategy {name!r} plays {label!r}, but {game.players[player]}'s actions are {', '.join(acts)}",
+            f"strategy {name!r} plays {label!r} in state {state!r}, but {who}'s actions are {', '.join(acts)}",
             field=field,
         )
     return acts.index(label)
+
+
+def check_automaton(automaton: Automaton, game: StageGame, signals: SignalStructure) -> None:
+    """Seat-independent checks of ``automaton`` against a game and its monitoring.
+
+    Every action label it plays is an action of some player (or ``@restrain``/``@attack``), and every
+    pattern can occur.  Whether it fits a particular seat is checked by :func:`bind`.
+
+    Raises
+    ------
+    ModelError
+        With the field of the offending ``play`` or rule.
+    """
+    where = f"strategies.{automaton.name}"
+    known = {a for acts in game.actions for a in acts}
+    for q, dist in enumerate(automaton.play):
+        for label, _ in dist:
+            if label not in (RESTRAIN, ATTACK) and label not in known:
+                raise ModelError(f"strategy {automaton.name!r} plays {label!r}, which is not an action of any "
+                                 f"player (actions: {', '.join(sorted(known))})",
+                                 field=f"{where}.states.{automaton.states[q]}.play")
+        for pattern, _ in automaton.rules[q]:
+            _check_possible(pattern, signals, game, None, f"{where}.states.{automaton.states[q]}.on.{pattern}")
 
 
 def bind(automaton: Automaton, game: StageGame, signals: SignalStructure, player: int) -> BoundAutomaton:
@@ -323,7 +376,7 @@ def bind(automaton: Automaton, game: StageGame, signals: SignalStructure, player
     for q, dist in enumerate(automaton.play):
         field = f"{where}.states.{automaton.states[q]}.play"
         for label, p in dist:
-            sigma[q, _action_index(label, game, signals, player, field, automaton.name)] += p
+            sigma[q, _action_index(label, game, signals, player, field, automaton.name, automaton.states[q])] += p
     tau = np.full((nq, ny, nq), zero, dtype=object)
     for q, rules in enumerate(automaton.rules):
         for pattern, _ in rules:

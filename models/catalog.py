@@ -23,7 +23,7 @@ PREFIX = "catalog:"
 DEFAULT = "cyber"
 
 
-def _folder():  # type: ignore[no-untyped-def]
+def _folder():
     return resources.files("models").joinpath("games")
 
 

@@ -3,15 +3,26 @@
 A *model spec* is a file path (``.toml``, ``.nfg``, ``.json``), a built-in
 name ``catalog:NAME``, or ``-`` for standard input.  The format comes from
 the suffix, or from ``fmt``; standard input without a format is sniffed
-(``NFG`` -> nfg, ``{`` -> json, otherwise toml).
+(``NFG`` -> nfg, ``{`` -> json, otherwise toml).  A UTF-8 byte-order mark
+at the start is ignored in every format.
 
-Output files are written atomically (a temporary file in the same folder,
-then a rename), and an existing file is never overwritten unless asked.
+A model file is valid or not as a whole: :func:`load_game` checks the
+repeated-game tables (``[monitoring]``, ``[strategies]``, ``[repeated]``)
+exactly as :func:`load_repeated` does, and returns the stage game.
+
+Output files (:func:`write_text`) are written atomically: a temporary file
+in the same folder, then a rename.  An existing file is never replaced
+unless asked; only a regular file is replaced (not a folder, a device or a
+pipe), and a symbolic link is followed, so its target is replaced and the
+link stays.  A new file gets the permissions ``0666 & ~umask``, as any
+program's output does; a replaced file keeps its permissions.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -19,7 +30,8 @@ from typing import Any, TextIO
 
 from . import catalog
 from .errors import ModelError, ParseError
-from .formats import FORMATS, format_for, game_from_data, line_of, read_game, read_mapping
+from .formats import FORMATS, format_for, game_from_data, read_game, read_mapping, sniff_format
+from .formats.mapping import Origin
 from .repeated import RepeatedModel, repeated_from_mapping
 from .stage import StageGame
 
@@ -34,14 +46,9 @@ class ModelSource:
     format: str
     text: str
 
-
-def _sniff(text: str) -> str:
-    head = text.lstrip()
-    if head.startswith("NFG"):
-        return "nfg"
-    if head.startswith("{"):
-        return "json"
-    return "toml"
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.name, self.text)
 
 
 def open_model(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None) -> ModelSource:
@@ -59,8 +66,11 @@ def open_model(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None
         return ModelSource(spec, fmt or "toml", catalog.text(name))
     if spec == "-":
         stream = stdin if stdin is not None else sys.stdin
-        text = stream.read()
-        return ModelSource("<stdin>", fmt or _sniff(text), text)
+        try:
+            text = stream.read()
+        except UnicodeDecodeError:
+            raise ParseError("not a UTF-8 text file", source="<stdin>") from None
+        return ModelSource("<stdin>", fmt or sniff_format(text), text)
     fmt = fmt or format_for(spec)
     if fmt is None:
         raise ModelError(
@@ -78,6 +88,8 @@ def open_model(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None
         raise ModelError(f"{spec}: permission denied") from None
     except UnicodeDecodeError:
         raise ParseError("not a UTF-8 text file", source=spec) from None
+    except OSError as exc:
+        raise ModelError(f"{spec}: cannot read: {exc.strerror or exc}") from None
     return ModelSource(spec, fmt, text)
 
 
@@ -89,11 +101,12 @@ def load_mapping(source: ModelSource) -> dict[str, Any]:
 
 
 def load_game(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None) -> StageGame:
-    """The stage game behind a model spec (see module docstring)."""
-    source = open_model(spec, fmt, stdin=stdin)
-    if source.format == "nfg":
-        return read_game(source.text, "nfg", source=source.name)
-    return game_from_data(load_mapping(source), text=source.text, source=source.name)
+    """The stage game behind a model spec (see module docstring).
+
+    The repeated-game tables of a TOML or JSON file are validated too, so a file that
+    :func:`load_repeated` refuses is refused here as well.
+    """
+    return load_repeated(spec, fmt, stdin=stdin).game
 
 
 def load_repeated(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None) -> RepeatedModel:
@@ -103,38 +116,91 @@ def load_repeated(spec: str, fmt: str | None = None, *, stdin: TextIO | None = N
     """
     source = open_model(spec, fmt, stdin=stdin)
     if source.format == "nfg":
-        return RepeatedModel(read_game(source.text, "nfg", source=source.name))
+        return RepeatedModel(read_game(source.text, "nfg", source=source.name), origin=source.origin)
     data = load_mapping(source)
     game = game_from_data(data, text=source.text, source=source.name)
     try:
-        return repeated_from_mapping(data, game)
+        return repeated_from_mapping(data, game, source.origin)
     except ParseError:
         raise
     except ModelError as exc:
-        raise exc.located(source=source.name, line=line_of(source.text, exc.field)) from None
+        raise source.origin.locate(exc) from None
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux), else set and restored."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str, text: str, *, overwrite: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically; refuse to replace a file unless ``overwrite``.
+    """Write ``text`` to ``path`` atomically (see the module docstring); ``-`` writes to standard output.
 
-    ``-`` writes to standard output.
+    Raises
+    ------
+    ModelError
+        ``path`` exists and ``overwrite`` is false; it is a folder or not a regular file; its folder
+        is missing; or the write fails (disk full, permission denied...).  Nothing is left behind.
     """
     if path == "-":
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise ModelError(f"cannot write the output: {exc.strerror or exc}") from None
         return
-    if os.path.exists(path) and not overwrite:
-        raise ModelError(f"{path}: already exists; use --force to replace it")
-    folder = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)  # through symbolic links: replace the target, keep the link
+    try:
+        st: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise ModelError(f"{path}: is a folder; give a file name")
+        if not stat.S_ISREG(st.st_mode):
+            raise ModelError(f"{path}: is not a regular file (a device, pipe or socket); detente replaces "
+                             "regular files only")
+        if not overwrite:
+            raise ModelError(f"{path}: already exists; use --force to replace it")
+    folder = os.path.dirname(target)
     if not os.path.isdir(folder):
-        raise ModelError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=folder)
+        raise ModelError(f"{path}: folder {os.path.dirname(os.path.abspath(path))} does not exist")
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), mode)
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        _discard(tmp)
+        if exc.errno == errno.ENOSPC:
+            raise ModelError(f"{path}: cannot write: no space left on the device") from None
+        raise ModelError(f"{path}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .numbers import Number, format_number, is_exact, parse_number, parse_probability, plain_number
+from .numbers import Number, format_number, is_exact, parse_number, parse_probability, plain_number, sums_to_one
 from .stage import StageGame
 
 __all__ = [
@@ -51,25 +51,50 @@ __all__ = [
     "monitoring_from_mapping",
     "monitoring_to_mapping",
     "signal_structure",
+    "check_monitoring",
+    "with_overrides",
     "KINDS",
 ]
 
 KINDS = ("perfect", "attribution", "table")
-_SUM_TOL = 1e-9
+
+
+def _number(value: object, where: str) -> Number:
+    """A model parameter as a Fraction or float (ints and "p/q" strings become Fractions)."""
+    return parse_number(value, field=where)
+
+
+def _probability(value: object, where: str) -> Number:
+    x = _number(value, where)
+    _check_probability(x, where)
+    return x
 
 
 @dataclass(frozen=True)
 class Clarification:
-    """A clarification channel (hotline) examining each blame before it becomes public."""
+    """A clarification channel (hotline) examining each blame before it becomes public.
+
+    Validated on construction: ``effectiveness`` and ``deception`` are
+    probabilities, ``cost`` is a finite number >= 0.
+    """
 
     effectiveness: Number  # P(a false blame is cleared)
     deception: Number  # P(a real attack is cleared)
     cost: Number = Fraction(0)  # stage-payoff cost to every player per use (one use per blame)
 
+    def __post_init__(self) -> None:
+        where = "monitoring.clarification"
+        object.__setattr__(self, "effectiveness", _probability(self.effectiveness, f"{where}.effectiveness"))
+        object.__setattr__(self, "deception", _probability(self.deception, f"{where}.deception"))
+        cost = _number(self.cost, f"{where}.cost")
+        if cost < 0:
+            raise ModelError(f"a cost must be >= 0, got {format_number(cost)}", field=f"{where}.cost")
+        object.__setattr__(self, "cost", cost)
+
 
 @dataclass(frozen=True)
 class Monitoring:
-    """Common part of every monitoring kind."""
+    """Common part of every monitoring kind (validated on construction)."""
 
     tremble: Number = Fraction(0)
     delay: int = 0
@@ -78,9 +103,13 @@ class Monitoring:
     kind = "base"
 
     def __post_init__(self) -> None:
-        _check_probability(self.tremble, "monitoring.tremble")
+        object.__setattr__(self, "tremble", _probability(self.tremble, "monitoring.tremble"))
         if isinstance(self.delay, bool) or not isinstance(self.delay, int) or self.delay < 0:
             raise ModelError(f"expected a whole number of periods >= 0, got {self.delay!r}", field="monitoring.delay")
+        if self.hostile is not None:
+            if isinstance(self.hostile, str) or not all(isinstance(h, str) for h in self.hostile):
+                raise ModelError("expected a list of action labels", field="monitoring.hostile")
+            object.__setattr__(self, "hostile", tuple(self.hostile))
 
 
 @dataclass(frozen=True)
@@ -102,22 +131,63 @@ class AttributionMonitoring(Monitoring):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _check_probability(self.detection, "monitoring.detection")
-        _check_probability(self.false_flag, "monitoring.false_flag")
-        if self.clarification is not None:
-            _check_probability(self.clarification.effectiveness, "monitoring.clarification.effectiveness")
-            _check_probability(self.clarification.deception, "monitoring.clarification.deception")
+        object.__setattr__(self, "detection", _probability(self.detection, "monitoring.detection"))
+        object.__setattr__(self, "false_flag", _probability(self.false_flag, "monitoring.false_flag"))
+        if self.clarification is not None and not isinstance(self.clarification, Clarification):
+            raise ModelError("expected a Clarification (effectiveness, deception, cost)",
+                             field="monitoring.clarification")
 
 
 @dataclass(frozen=True)
 class TableMonitoring(Monitoring):
-    """A signal distribution given per action profile."""
+    """A signal distribution given per action profile.
+
+    Validated on construction: signal labels are distinct strings, every
+    row has one probability per signal and sums to one (exactly for
+    fractions, within :data:`~models.numbers.PROBABILITY_SUM_TOL` for
+    floats), and blames name known signals.  Profile keys and player names
+    are checked against a game by :func:`check_monitoring`.
+    """
 
     signals: tuple[str, ...] = ()
     rows: tuple[tuple[str, tuple[Number, ...]], ...] = ()  # ("C,D", probabilities), in file order
     blames: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (signal, players blamed)
 
     kind = "table"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        signals = self.signals
+        if isinstance(signals, str) or not signals or not all(isinstance(x, str) for x in signals):
+            raise ModelError("expected a non-empty list of signal labels", field="monitoring.signals")
+        dups = sorted({x for x in signals if list(signals).count(x) > 1})
+        if dups:
+            raise ModelError(f"duplicate signal label {dups[0]!r}", field="monitoring.signals")
+        rows = []
+        seen: set[str] = set()
+        for key, row in self.rows:
+            where = f"monitoring.table.{key}"
+            if key in seen:
+                raise ModelError(f"two rows for profile {key!r}", field=where)
+            seen.add(key)
+            values = tuple(_probability(p, where) for p in row)
+            if len(values) != len(signals):
+                raise ModelError(f"expected {len(signals)} probabilities (one per signal), got {len(values)}",
+                                 field=where)
+            if not sums_to_one(values):
+                raise ModelError(f"probabilities sum to {format_number(sum(values), 12)}, not 1", field=where)
+            rows.append((str(key), values))
+        blames = []
+        for sig, players in self.blames:
+            where = f"monitoring.blames.{sig}"
+            if sig not in signals:
+                raise ModelError(f"unknown signal {sig!r}; signals are {', '.join(signals)}", field=where)
+            if isinstance(players, str) or not all(isinstance(x, str) for x in players):
+                raise ModelError("expected a list of player labels", field=where)
+            blames.append((sig, tuple(players)))
+        object.__setattr__(self, "signals", tuple(signals))
+        object.__setattr__(self, "rows", tuple(rows))
+        object.__setattr__(self, "blames", tuple(blames))
 
 
 def _check_probability(x: Number, where: str) -> None:
@@ -153,6 +223,12 @@ class SignalStructure:
     delay: int
     has_clarification: bool
     descriptions: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # frozen for real: the solver shares one structure between computations
+        prob = np.array(self.prob, dtype=object if self.prob.dtype == object else self.prob.dtype)
+        prob.setflags(write=False)
+        object.__setattr__(self, "prob", prob)
 
     @property
     def n_signals(self) -> int:
@@ -256,52 +332,59 @@ def signal_structure(game: StageGame, monitoring: Monitoring) -> SignalStructure
     raise ModelError(f"unknown monitoring kind {monitoring.kind!r}", field="monitoring.kind")
 
 
-def _table_structure(game: StageGame, m: TableMonitoring, hostile: tuple[frozenset[int], ...]) -> SignalStructure:
-    signals = m.signals
-    if not signals:
-        raise ModelError("expected a non-empty list of signal labels", field="monitoring.signals")
-    if len(set(signals)) != len(signals):
-        raise ModelError("duplicate signal label", field="monitoring.signals")
+def _table_layout(game: StageGame, m: TableMonitoring) -> tuple[dict[str, tuple[int, ...]], tuple[frozenset[int], ...]]:
+    """Check a table's profile keys and blamed players against ``game``; the key map and blame sets."""
     keys = {",".join(game.actions[i][a] for i, a in enumerate(p)): p for p in game.profiles()}
-    prob = np.empty(game.shape + (len(signals),), dtype=object)
-    seen = set()
-    for key, row in m.rows:
-        where = f"monitoring.table.{key}"
+    for key, _ in m.rows:
         if key not in keys:
             raise ModelError(
                 f"unknown profile {key!r}; keys are action labels joined by ',' such as {next(iter(keys))!r}",
-                field=where,
+                field=f"monitoring.table.{key}",
             )
-        if len(row) != len(signals):
-            raise ModelError(f"expected {len(signals)} probabilities (one per signal), got {len(row)}", field=where)
-        for p in row:
-            _check_probability(p, where)
-        total = sum(row)
-        exact_row = all(is_exact(p) for p in row)
-        if (exact_row and total != 1) or (not exact_row and abs(float(total) - 1) > _SUM_TOL):
-            raise ModelError(f"probabilities sum to {format_number(total)}, not 1", field=where)
-        seen.add(key)
-        for y, p in enumerate(row):
-            prob[keys[key] + (y,)] = p
-    missing = [k for k in keys if k not in seen]
+    given = {key for key, _ in m.rows}
+    missing = [k for k in keys if k not in given]
     if missing:
         raise ModelError(f"no row for profile {missing[0]!r}", field="monitoring.table")
     blame_map = dict(m.blames)
-    for sig in blame_map:
-        if sig not in signals:
-            raise ModelError(f"unknown signal {sig!r}; signals are {', '.join(signals)}",
-                             field=f"monitoring.blames.{sig}")
     blamed = []
-    for sig in signals:
-        players = blame_map.get(sig, ())
+    for sig in m.signals:
         idx = []
-        for player in players:
+        for player in blame_map.get(sig, ()):
             if player not in game.players:
                 raise ModelError(f"unknown player {player!r}; players are {', '.join(game.players)}",
                                  field=f"monitoring.blames.{sig}")
             idx.append(game.players.index(player))
         blamed.append(frozenset(idx))
-    blamed_t = tuple(blamed)
+    return keys, tuple(blamed)
+
+
+def check_monitoring(game: StageGame, monitoring: Monitoring) -> None:
+    """Check the parts of ``monitoring`` that refer to ``game`` (hostile labels, table keys, blamed players).
+
+    Cheaper than :func:`signal_structure`, which compiles the whole signal distribution.
+
+    Raises
+    ------
+    ModelError
+        Naming the field (``monitoring.hostile``, ``monitoring.table.C,X``, ...).
+    """
+    if not isinstance(monitoring, Monitoring) or not isinstance(
+            monitoring, (PerfectMonitoring, AttributionMonitoring, TableMonitoring)):
+        raise ModelError(f"expected a monitoring of kind {', '.join(KINDS)}, got {type(monitoring).__name__}",
+                         field="monitoring")
+    _hostile_sets(game, monitoring.hostile)
+    if isinstance(monitoring, TableMonitoring):
+        _table_layout(game, monitoring)
+
+
+def _table_structure(game: StageGame, m: TableMonitoring, hostile: tuple[frozenset[int], ...]) -> SignalStructure:
+    # signals, row lengths and sums are validated when the TableMonitoring is built
+    signals = m.signals
+    keys, blamed_t = _table_layout(game, m)
+    prob = np.empty(game.shape + (len(signals),), dtype=object)
+    for key, row in m.rows:
+        for y, p in enumerate(row):
+            prob[keys[key] + (y,)] = p
     desc = tuple(_describe(game, b, b, frozenset(), False) for b in blamed_t)
     return SignalStructure("table", tuple(signals), prob, blamed_t, blamed_t, tuple(frozenset() for _ in signals),
                            tuple(None for _ in signals), tuple(Fraction(0) for _ in signals), hostile, m.tremble,

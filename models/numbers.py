@@ -33,6 +33,7 @@ from fractions import Fraction
 from .errors import ModelError
 
 __all__ = [
+    "PROBABILITY_SUM_TOL",
     "Number",
     "parse_number",
     "parse_probability",
@@ -43,9 +44,15 @@ __all__ = [
     "format_number",
     "json_number",
     "plain_number",
+    "sums_to_one",
 ]
 
 Number = Fraction | float
+
+#: The one tolerance of :mod:`models`: how far from 1 a sum of *float* probabilities may be (a
+#: distribution of exact fractions must sum to exactly 1).  Every check of a distribution in the
+#: models (mixed profiles, automaton distributions, monitoring table rows) uses it.
+PROBABILITY_SUM_TOL = 1e-9
 
 _EXACT_RE = re.compile(r"^\s*[+-]?\d+\s*(/\s*\d+\s*)?$")
 _DECIMAL_RE = re.compile(
@@ -107,6 +114,19 @@ def parse_probability(value: object, *, field: str | None = None) -> Number:
     if x < 0 or x > 1:
         raise ModelError(f"expected a probability in [0, 1], got {format_number(x)}", field=field)
     return x
+
+
+def sums_to_one(values: Iterable[Number]) -> bool:
+    """True when ``values`` sum to one: exactly for fractions, within :data:`PROBABILITY_SUM_TOL` otherwise.
+
+    >>> sums_to_one([Fraction(1, 3), Fraction(2, 3)]), sums_to_one([0.1, 0.2, 0.7]), sums_to_one([0.5, 0.4])
+    (True, True, False)
+    """
+    vals = list(values)
+    total = sum(vals)
+    if all(is_exact(v) for v in vals):
+        return bool(total == 1)
+    return abs(float(total) - 1.0) <= PROBABILITY_SUM_TOL
 
 
 def to_exact(x: Number) -> Fraction:

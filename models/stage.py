@@ -225,7 +225,7 @@ class StageGame:
         return itertools.product(*(range(k) for k in self.shape))
 
     def payoff(self, player: int, profile: Sequence[int]) -> Number:
-        return self.payoffs[player][tuple(profile)]  # type: ignore[no-any-return]
+        return self.payoffs[player][tuple(profile)]
 
     # -- exactness ----------------------------------------------------------
 

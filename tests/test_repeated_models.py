@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models import catalog
-from models.automata import bind
+from models.automata import ATTACK, RESTRAIN, bind
 from models.doctrines import DOCTRINES, doctrine
 from models.errors import ModelError
 from models.formats import read_mapping
@@ -18,7 +18,7 @@ from models.formats.json_format import dump_json, parse_json
 from models.formats.toml_format import dump_toml
 from models.loader import load_repeated
 from models.monitoring import AttributionMonitoring, Clarification, signal_structure
-from models.repeated import RepeatedModel, check_delta, repeated_from_mapping, repeated_to_mapping
+from models.repeated import RepeatedModel, bind_strategy, check_delta, repeated_from_mapping, repeated_to_mapping
 from strategies import automata, monitorings
 
 ISSUE_STRATEGY = """\
@@ -78,16 +78,44 @@ def test_repeated_models_round_trip_through_toml_and_json(data):
 
 
 def test_catalogue_repeated_models_load():
-    for name in ("cyber", "cyber-hotline", "public-signal-pd"):
-        model = load_repeated(f"catalog:{name}")
-        assert model.delta is not None and model.monitoring.kind in ("attribution", "table")
+    # the values written in models/games/*.toml (TOML floats stay floats; "p/q" strings are exact)
+    cyber = load_repeated("catalog:cyber")
+    assert cyber.monitoring == AttributionMonitoring(detection=0.8, false_flag=0.05) and cyber.delta == 0.9
+    hotline = load_repeated("catalog:cyber-hotline")
+    assert hotline.monitoring == AttributionMonitoring(detection=0.8, false_flag=0.05,
+                                                       clarification=Clarification(0.7, 0.1, 0.05))
+    assert hotline.delta == 0.9
+    pd = load_repeated("catalog:public-signal-pd")
+    assert pd.monitoring.kind == "table" and pd.delta == F(9, 10)
+    assert pd.monitoring.signals == ("good", "bad")
+    assert dict(pd.monitoring.rows) == {"C,C": (F(9, 10), F(1, 10)), "C,D": (F(1, 2), F(1, 2)),
+                                        "D,C": (F(1, 2), F(1, 2)), "D,D": (F(1, 5), F(4, 5))}
+    assert pd.monitoring.blames == (("bad", ("Row", "Column")),)
+
+
+# state counts from the definitions in models/doctrines.py's table (punish:K has peace and K punishment periods;
+# contrite tracks (own standing, other's standing), two values each)
+DOCTRINE_STATES = {"always-restrain": 1, "always-attack": 1, "grim": 2, "tit-for-tat": 2, "punish:K": 3,
+                   "generous:G": 2, "forgiving-trigger:PHI": 2, "wsls": 2, "contrite": 4, "consult": 2}
+
+
+def test_the_state_count_table_covers_every_doctrine():
+    assert set(DOCTRINE_STATES) == set(DOCTRINES)
 
 
 @pytest.mark.parametrize("name", sorted(DOCTRINES))
 def test_every_doctrine_has_an_automaton(name):
     spec = name.replace(":K", ":2").replace(":G", ":1/3").replace(":PHI", ":1/2")
     automaton = doctrine(spec)
-    assert automaton.description and automaton.states
+    assert automaton.description and len(automaton.states) == DOCTRINE_STATES[name]
+    # every doctrine starts in one state for sure, and there restrains, except always-attack
+    assert len(automaton.initial) == 1 and automaton.initial[0][1] == 1
+    start = automaton.states.index(automaton.initial[0][0])
+    assert automaton.play[start] == ((ATTACK if name == "always-attack" else RESTRAIN, 1),)
+
+
+def test_punish_k_has_k_punishment_states():
+    assert doctrine("punish:5").states == ("peace", "punish1", "punish2", "punish3", "punish4", "punish5")
 
 
 @pytest.mark.parametrize("value,message", [(1, "must be in [0, 1), got 1"), ("-0.1", "must be in [0, 1), got -0.1"),
@@ -134,37 +162,81 @@ def test_bad_repeated_models(tmp_path, extra, message):
     assert text.startswith(path + ": line ") and message in text and "\n" not in text
 
 
-BAD_BINDINGS = [
-    (AttributionMonitoring(), "other:D",
+BAD_PATTERNS = [
+    ('kind = "attribution"', "other:D",
      "pattern other:D cannot occur: actions are seen only under perfect monitoring"),
-    (AttributionMonitoring(), "other-cleared",
-     "pattern other-cleared cannot occur: the monitoring has no clarification"),
-    (AttributionMonitoring(), "signal:nope", "pattern signal:nope cannot occur: signals are clear,clear"),
+    ('kind = "attribution"', "other-cleared",
+     "pattern other-cleared cannot occur: the monitoring has no clarification channel"),
+    ('kind = "attribution"', "signal:nope", "pattern signal:nope cannot occur under attribution monitoring: "
+     "signals are clear,clear"),
+    ('kind = "perfect"', "other:Z", "pattern other:Z cannot occur: 'Z' is not an action of any player"),
 ]
 
 
-@pytest.mark.parametrize("monitoring,pattern,message", BAD_BINDINGS, ids=[b[1] for b in BAD_BINDINGS])
-def test_patterns_that_cannot_occur(tmp_path, monitoring, pattern, message):
-    text = HEAD + f'[strategies.s]\ninitial = "a"\nstates.a = {{ play = "C", on = {{ "{pattern}" = "a" }} }}\n'
-    model = load_repeated(write(tmp_path, text)).with_monitoring(monitoring)
-    from solver.repeated.binding import bind_profile
+@pytest.mark.parametrize("monitoring,pattern,message", BAD_PATTERNS, ids=[b[1] for b in BAD_PATTERNS])
+def test_patterns_that_cannot_occur_make_the_file_invalid(tmp_path, monitoring, pattern, message):
+    # the file's own monitoring decides: the file is refused when it is read, with its line
+    text = HEAD + f'[monitoring]\n{monitoring}\n[strategies.s]\ninitial = "a"\n' \
+        f'states.a = {{ play = "C", on = {{ "{pattern}" = "a" }} }}\n'
+    path = write(tmp_path, text)
+    with pytest.raises(ModelError) as info:
+        load_repeated(path)
+    assert str(info.value).startswith(f"{path}: line 9: strategies.s.states.a.on.{pattern}: {message}")
 
-    with pytest.raises(ModelError, match=message.replace("(", r"\(")):
-        bind_profile(model, ["s"])
+
+def test_a_pattern_that_an_override_makes_impossible_names_the_file_and_line(tmp_path):
+    # valid under the file's perfect monitoring; seated under attribution monitoring (as --detection does)
+    text = HEAD + '[strategies.s]\ninitial = "a"\nstates.a = { play = "C", on = { "other:D" = "a" } }\n'
+    path = write(tmp_path, text)
+    model = load_repeated(path).with_monitoring(AttributionMonitoring())
+    signals = signal_structure(model.game, model.monitoring)
+    with pytest.raises(ModelError) as info:
+        bind_strategy(model, "s", signals, 0)
+    assert str(info.value).startswith(f"{path}: line 7: strategies.s.states.a.on.other:D: pattern other:D cannot "
+                                      "occur: actions are seen only under perfect monitoring")
 
 
 def test_unknown_action_and_unknown_strategy(tmp_path):
     from solver.repeated.binding import bind_profile
 
-    model = load_repeated(write(tmp_path, HEAD + '[strategies.s]\ninitial = "a"\nstates.a = { play = "Z" }\n'))
-    with pytest.raises(ModelError, match="strategy 's' plays 'Z', but P1's actions are C, D"):
-        bind_profile(model, ["s"])
+    path = write(tmp_path, HEAD + '[strategies.s]\ninitial = "a"\nstates.a = { play = "Z" }\n')
+    with pytest.raises(ModelError) as info:
+        load_repeated(path)
+    assert str(info.value) == (f"{path}: line 7: strategies.s.states.a.play: strategy 's' plays 'Z', which is not "
+                               "an action of any player (actions: C, D)")
+    model = load_repeated(write(tmp_path, HEAD + '[strategies.s]\ninitial = "a"\nstates.a = { play = "C" }\n'))
     with pytest.raises(ModelError, match="unknown strategy 'nope'; strategies in the model: s; library doctrines"):
         bind_profile(model, ["nope"])
     with pytest.raises(ModelError, match="expected one --strategy for every player or 2"):
         bind_profile(model, ["s", "s", "s"])
     with pytest.raises(ModelError, match="doctrine punish needs a parameter"):
         bind_profile(model, ["punish"])
+
+
+def test_an_action_missing_from_one_seat_names_the_file_line_and_seat(tmp_path):
+    text = ('actions = [["C", "D"], ["C", "E"]]\n[payoffs]\nP1 = [[3, 0], [5, 1]]\nP2 = [[3, 5], [0, 1]]\n'
+            '[strategies.s]\ninitial = "a"\nstates.a = { play = "D" }\n')
+    path = write(tmp_path, text)
+    model = load_repeated(path)  # valid: D is an action of P1, and a strategy may be written for one seat
+    signals = signal_structure(model.game, model.monitoring)
+    assert bind_strategy(model, "s", signals, 0).sigma.tolist() == [[0, 1]]
+    with pytest.raises(ModelError) as info:
+        bind_strategy(model, "s", signals, 1)
+    assert str(info.value) == (f"{path}: line 7: strategies.s.states.a.play: strategy 's' plays 'D' in state 'a', "
+                               "but P2's actions are C, E")
+
+
+@pytest.mark.parametrize("hostile,doctrine_name,message", [
+    ('["C", "D"]', "grim", "strategy 'grim' restrains in state 'peace', but every action of P1 (C, D) is hostile"),
+    ("[]", "grim", "strategy 'grim' attacks in state 'war', but no action of P1 (C, D) is hostile"),
+])
+def test_every_action_hostile_or_none_names_the_hostile_line(tmp_path, hostile, doctrine_name, message):
+    path = write(tmp_path, HEAD + f"[monitoring]\nhostile = {hostile}\n")
+    model = load_repeated(path)
+    signals = signal_structure(model.game, model.monitoring)
+    with pytest.raises(ModelError) as info:
+        bind_strategy(model, doctrine_name, signals, 0)
+    assert str(info.value).startswith(f"{path}: line 6: monitoring.hostile: {message}")
 
 
 def test_float_inputs_stay_floats():

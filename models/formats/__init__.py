@@ -16,7 +16,10 @@ from .mapping import game_from_mapping, game_to_mapping, line_of
 from .nfg import dump_nfg, parse_nfg
 from .toml_format import dump_toml, parse_toml
 
-__all__ = ["FORMATS", "format_for", "read_mapping", "read_game", "write_game", "game_from_data"]
+__all__ = ["FORMATS", "EMPTY_FILE", "format_for", "read_mapping", "read_game", "write_game", "game_from_data",
+           "sniff_format"]
+
+EMPTY_FILE = "the file is empty; a model needs at least 'actions' and 'payoffs'"
 
 FORMATS = ("toml", "nfg", "json")
 _SUFFIXES = {".toml": "toml", ".nfg": "nfg", ".json": "json"}
@@ -31,13 +34,39 @@ def format_for(name: str) -> str | None:
     return None
 
 
+def sniff_format(text: str) -> str:
+    """The format of model text without a file name: ``NFG`` starts nfg, ``{`` starts json, else toml.
+
+    >>> sniff_format('NFG 1 R "t"'), sniff_format('\ufeff {"actions": []}'), sniff_format("actions = []")
+    ('nfg', 'json', 'toml')
+    """
+    head = text.removeprefix("\ufeff").lstrip()
+    if head.startswith("NFG"):
+        return "nfg"
+    if head.startswith("{"):
+        return "json"
+    return "toml"
+
+
 def read_mapping(text: str, fmt: str, *, source: str | None = None) -> dict[str, Any]:
-    """Parse TOML or JSON text into the mapping form of a model."""
+    """Parse TOML or JSON text into the mapping form of a model.
+
+    Raises
+    ------
+    ParseError
+        Bad syntax, or an empty file (nothing but blanks and comments).
+    """
     if fmt == "toml":
-        return parse_toml(text, source=source)
-    if fmt == "json":
-        return parse_json(text, source=source)
-    raise ModelError(f"format {fmt!r} has no mapping form")
+        data = parse_toml(text, source=source)
+    elif fmt == "json":
+        if not text.removeprefix("\ufeff").strip():
+            raise ParseError(EMPTY_FILE, source=source)
+        data = parse_json(text, source=source)
+    else:
+        raise ModelError(f"format {fmt!r} has no mapping form")
+    if not data:
+        raise ParseError(EMPTY_FILE, source=source)
+    return data
 
 
 def read_game(text: str, fmt: str, *, source: str | None = None) -> StageGame:

@@ -26,9 +26,15 @@ def _reject_constant(name: str) -> float:
 
 
 def parse_json(text: str, *, source: str | None = None) -> dict[str, Any]:
-    """Parse a JSON model document into its mapping form (header keys removed)."""
+    """Parse a JSON model document into its mapping form (header keys removed).
+
+    A leading UTF-8 byte-order mark is ignored.
+    """
+    text = text.removeprefix("\ufeff")
     try:
         data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ParseError("invalid JSON: arrays or objects nested too deeply", source=source) from None
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno) from None
     except ValueError as exc:

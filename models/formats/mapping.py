@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ModelError
 from ..numbers import plain_number
 from ..stage import StageGame
 
-__all__ = ["STAGE_KEYS", "REPEATED_KEYS", "game_from_mapping", "game_to_mapping", "line_of"]
+__all__ = ["STAGE_KEYS", "REPEATED_KEYS", "Origin", "game_from_mapping", "game_to_mapping", "line_of"]
 
 STAGE_KEYS = ("title", "description", "players", "actions", "payoffs")
 REPEATED_KEYS = ("monitoring", "strategies", "repeated")
@@ -59,6 +60,13 @@ def game_from_mapping(data: Mapping[str, Any]) -> StageGame:
         players = data["players"]
         if not isinstance(players, list):
             raise ModelError("expected a list of player labels", field="players")
+        for k, p in enumerate(players):
+            if not isinstance(p, str):
+                raise ModelError(
+                    f"player label {k + 1} must be a string, got {type(p).__name__} {p!r} "
+                    f"(quote it: players = [{', '.join(repr(str(x)).replace(chr(39), chr(34)) for x in players)}])",
+                    field="players",
+                )
     else:
         players = [f"P{i + 1}" for i in range(len(actions))]
     if "payoffs" not in data:
@@ -131,6 +139,9 @@ def line_of(text: str, field: str | None) -> int | None:
         m = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", stripped)
         if m:
             header = _key_tokens(m.group(1))
+            # the field is a table: its [header] line
+            if header == path[:len(header)] and len(header) > best_len and len(header) == len(path):
+                best, best_len = k + 1, len(header)
             continue
         m = re.match(r'^((?:"[^"]*"|[A-Za-z0-9_.\'-]|\s)+?)\s*=', stripped)
         if not m:
@@ -162,3 +173,19 @@ def line_of(text: str, field: str | None) -> int | None:
         if pattern.search(lines[k]):
             return k + 1
     return None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a model was read from: its name (path, ``catalog:NAME``, ``<stdin>``) and text.
+
+    Kept with a model so that errors found after loading (when a strategy is seated) still name the
+    file and line.
+    """
+
+    name: str
+    text: str = ""
+
+    def locate(self, exc: ModelError) -> ModelError:
+        """``exc`` with this file, and the line of its field, filled in."""
+        return exc.located(source=self.name, line=line_of(self.text, exc.field))

@@ -18,6 +18,14 @@ sample files and its own reader follow the order above.)
 As in Gambit, every number in an ``.nfg`` file is exact: integers,
 fractions ``p/q`` and decimals (``.80`` is 4/5) all become Fractions.
 
+Labels: Gambit accepts empty labels and repeated labels; detente needs
+every player and strategy to be addressable by its label, so it reads
+them as follows.  An empty player label becomes the player's number
+(``"1"``, ``"2"``, ...), as an empty strategy label becomes the
+strategy's number; a label that repeats an earlier one in the same list
+gets its occurrence number appended: ``"x"``, ``"x (2)"``, ``"x (3)"``.
+A leading UTF-8 byte-order mark is ignored.
+
 References
 ----------
 The Gambit Project, "Game representation formats", Gambit documentation.
@@ -122,6 +130,9 @@ class _Parser:
         tok = self.take(what)
         if tok.kind != "word" or not _NUMBER.match(tok.text):
             raise self.error(f"expected {what}, got {tok.text!r}", tok)
+        num, slash, den = tok.text.partition("/")
+        if slash and int(den) == 0:
+            raise self.error(f"zero denominator in {what}: {tok.text!r}", tok)
         return Fraction(tok.text)
 
     def strings(self, what: str) -> list[str]:
@@ -136,6 +147,9 @@ class _Parser:
             out.append(tok.text)
 
     def parse(self) -> StageGame:
+        if not self.tokens:
+            raise ParseError("the file is empty; a Gambit .nfg file starts with 'NFG 1 R'", source=self.source,
+                             line=1)
         head = self.expect("word", "'NFG' at the start of the file")
         if head.text != "NFG":
             raise self.error(f"not a Gambit .nfg file: expected 'NFG', got {head.text!r}", head)
@@ -146,7 +160,7 @@ class _Parser:
         if kind.text not in ("R", "D"):
             raise self.error(f"expected 'R' or 'D', got {kind.text!r}", kind)
         title = self.expect("str", "the quoted title").text
-        players = self.strings("players")
+        players = _addressable(self.strings("players"))
         if len(players) < 2:
             raise self.error(f"a game needs at least 2 players, got {len(players)}", head)
         open_tok = self.expect("{", "'{' to open the strategy list")
@@ -155,7 +169,7 @@ class _Parser:
         if nxt is not None and nxt.kind == "{":
             labels = []
             while (nxt := self.peek()) is not None and nxt.kind == "{":
-                labels.append(self.strings("strategies"))
+                labels.append(_addressable(self.strings("strategies")))
             self.expect("}", "'}' to close the strategy list")
         else:
             counts = []
@@ -247,6 +261,30 @@ class _Parser:
         return table
 
 
+def _addressable(labels: list[str]) -> list[str]:
+    """Labels made non-empty and distinct (see the module docstring).
+
+    >>> _addressable(["", "x", "x", "x (2)", ""])
+    ['1', 'x', 'x (3)', 'x (2)', '5']
+    """
+    filled = [lab.strip() or str(k + 1) for k, lab in enumerate(labels)]
+    taken = set(filled)
+    out: list[str] = []
+    used: set[str] = set()
+    for lab in filled:
+        if lab not in used:
+            out.append(lab)
+            used.add(lab)
+            continue
+        j = 2
+        while f"{lab} ({j})" in taken or f"{lab} ({j})" in used:
+            j += 1
+        new = f"{lab} ({j})"
+        out.append(new)
+        used.add(new)
+    return out
+
+
 def parse_nfg(text: str, *, source: str | None = None) -> StageGame:
     """Read a Gambit ``.nfg`` file (payoff or outcome version).
 
@@ -256,7 +294,7 @@ def parse_nfg(text: str, *, source: str | None = None) -> StageGame:
     >>> g.payoffs[0].tolist()
     [[Fraction(3, 1), Fraction(0, 1)], [Fraction(5, 1), Fraction(1, 1)]]
     """
-    return _Parser(text, source).parse()
+    return _Parser(text.removeprefix("\ufeff"), source).parse()
 
 
 def _quote(s: str) -> str:
@@ -266,7 +304,8 @@ def _quote(s: str) -> str:
 def _num(x: Number) -> str:
     if is_exact(x):
         return format_number(x)
-    return json.dumps(float(x))
+    # Gambit reads 2.5e20 but not Python's 2.5e+20
+    return json.dumps(float(x)).replace("e+", "e")
 
 
 def dump_nfg(game: StageGame) -> str:

@@ -24,9 +24,16 @@ _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
-    """Parse TOML text; syntax errors become :class:`ParseError` with the line."""
+    """Parse TOML text; syntax errors become :class:`ParseError` with the line.
+
+    A leading UTF-8 byte-order mark is ignored.
+    """
+    text = text.removeprefix("\ufeff")
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        # the standard library's reader recurses once per nesting level
+        raise ParseError("invalid TOML: arrays or tables nested too deeply", source=source) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         line = None
