@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction as F
 
 from hypothesis import given
+from scipy.optimize import linprog as scipy_linprog
 
 from models.stage import StageGame
 from solver.stage.correlated import max_welfare_correlated
@@ -54,3 +56,37 @@ def test_welfare_at_least_every_nash_equilibrium(game):
     res = max_welfare_correlated(game)
     for e in nash_equilibria(game).equilibria:
         assert res.welfare >= sum(e.payoffs)
+
+
+def best_welfare_by_scipy(game):
+    """The maximal welfare over correlated equilibria, by an LP built here and solved by SciPy (HiGHS).
+
+    One variable p(a) >= 0 per pure profile a, sum 1; maximise sum_a p(a) sum_i u_i(a) subject to obedience:
+    for each player i and recommendation s, deviation t: sum_{a: a_i = s} p(a) (u_i(a) - u_i(t, a_-i)) >= 0.
+    """
+    arrays = game.exact_payoffs()
+    cells = list(itertools.product(*(range(k) for k in game.shape)))
+    welfare = [-float(sum(arr[c] for arr in arrays)) for c in cells]  # linprog minimises
+    rows = []
+    for i, arr in enumerate(arrays):
+        for s, t in itertools.permutations(range(game.shape[i]), 2):
+            row = []
+            for c in cells:
+                alt = c[:i] + (t,) + c[i + 1:]
+                row.append(-float(arr[c] - arr[alt]) if c[i] == s else 0.0)
+            rows.append(row)
+    res = scipy_linprog(welfare, A_ub=rows or None, b_ub=[0.0] * len(rows) or None,
+                        A_eq=[[1.0] * len(cells)], b_eq=[1.0], bounds=[(0, None)] * len(cells), method="highs")
+    assert res.status == 0
+    return -res.fun
+
+
+@given(integer_games(max_players=3))
+def test_welfare_is_the_lp_optimum(game):
+    # optimality, which the two tests above leave open: SciPy is the oracle for our value here
+    res = max_welfare_correlated(game)
+    assert res.exact
+    assert abs(float(res.welfare) - best_welfare_by_scipy(game)) <= 1e-7
+    arrays = game.exact_payoffs()
+    assert res.payoffs == tuple(sum(q * arr[prof] for prof, q in res.distribution) for arr in arrays)
+    assert res.welfare == sum(res.payoffs)

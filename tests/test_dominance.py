@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from fractions import Fraction as F
 
 from hypothesis import given
+from scipy.optimize import linprog as scipy_linprog
 
 from models.stage import StageGame
 from solver.stage.dominance import iterated_dominance
@@ -80,13 +80,66 @@ def test_every_elimination_satisfies_the_definition(game):
             for e in batch:
                 remaining[e.player].remove(e.action)
         assert tuple(tuple(r) for r in remaining) == res.surviving
-        assert all(len(r) >= 1 for r in remaining)
+
+
+def survivor_payoffs(game, surviving, i):
+    """u_i on the surviving sub-game, as rows[a][r]: i's surviving action a against the others' surviving profile r."""
+    arr = game.exact_payoffs()[i]
+    others = [surviving[j] for j in range(game.n_players) if j != i]
+    rows = []
+    for a in surviving[i]:
+        row = []
+        for rest in itertools.product(*others):
+            cell = list(rest)
+            cell.insert(i, a)
+            row.append(arr[tuple(cell)])
+        rows.append(row)
+    return rows
+
+
+def best_dominating_margin(rows, a):
+    """max eps such that some mixture p of the rows pays at least rows[a] + eps against every column (SciPy LP).
+
+    Variables (p_1..p_m, eps): minimise -eps subject to eps - sum_k p_k rows[k][r] <= -rows[a][r], sum p = 1.
+    The pure strategy a itself gives eps = 0, so the optimum is >= 0, and > 0 iff a is strictly dominated.
+    """
+    m, n = len(rows), len(rows[0])
+    cost = [0.0] * m + [-1.0]
+    a_ub = [[-float(rows[k][r]) for k in range(m)] + [1.0] for r in range(n)]
+    b_ub = [-float(rows[a][r]) for r in range(n)]
+    res = scipy_linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=[[1.0] * m + [0.0]], b_eq=[1.0],
+                        bounds=[(0, None)] * m + [(None, None)], method="highs")
+    assert res.status == 0
+    return -res.fun
+
+
+@given(integer_games(max_players=3))
+def test_elimination_is_complete(game):
+    # the other direction of the definition test above: once the procedure stops, no survivor is dominated
+    # on the surviving sub-game, by a surviving pure action (brute force) or, with mixed=True, by a mixture
+    for mixed in (True, False):
+        strict = iterated_dominance(game, mixed=mixed).surviving
+        weak = iterated_dominance(game, kind="weak", mixed=mixed).surviving
+        for i in range(game.n_players):
+            rows = survivor_payoffs(game, strict, i)
+            for a, b in itertools.permutations(range(len(rows)), 2):
+                assert not all(x > y for x, y in zip(rows[b], rows[a]))
+            if mixed:
+                # payoffs are integers in [-3, 3] on at most 3x3x3 cells: a positive optimum is a vertex of
+                # small denominator, far above 1e-9
+                assert all(best_dominating_margin(rows, a) <= 1e-9 for a in range(len(rows)))
+            rows = survivor_payoffs(game, weak, i)
+            for a, b in itertools.permutations(range(len(rows)), 2):
+                assert not (all(x >= y for x, y in zip(rows[b], rows[a])) and rows[b] != rows[a])
 
 
 def test_float_games_use_float_dominators():
     game = StageGame.bimatrix([[3.0, 0.0], [1.0, 1.0], [0.0, 3.0]], [[0, 0], [0, 0], [0, 0]])
     res = iterated_dominance(game)
     assert not res.exact and names(res) == [(1, "P1", "2")]
-    assert abs(sum(res.eliminated[0].dominator) - 1) < 1e-9
-    assert isinstance(res.eliminated[0].dominator[0], float)
-    assert F(1) not in res.eliminated[0].dominator
+    dom = res.eliminated[0].dominator
+    assert abs(sum(dom) - 1) < 1e-9
+    assert all(isinstance(p, float) for p in dom)
+    # the mixture dominates M = (1, 1): against l it pays 3 dom[T], against r 3 dom[B]; M itself is not in it
+    assert 3 * dom[0] > 1 and 3 * dom[2] > 1
+    assert dom[1] == 0

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solver.numeric.polynomials import evaluate, interpolate, interpolate_uniform, real_roots
+from strategies import examples
 
 
 def times(p, q):
@@ -24,7 +25,7 @@ rationals = st.fractions(min_value=F(-1, 2), max_value=F(3, 2), max_denominator=
 NON_SQUARES = [2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 17, 30]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(rationals, st.integers(1, 3)), min_size=1, max_size=5),
        st.lists(st.sampled_from(NON_SQUARES), max_size=2), st.fractions(min_value=F(-5), max_value=F(5)).filter(bool))
 def test_roots_of_a_product_of_known_factors(linear, quadratics, scale):
@@ -45,7 +46,7 @@ def test_roots_of_a_product_of_known_factors(linear, quadratics, scale):
         assert root.lo * root.lo < square < root.hi * root.hi and root.hi - root.lo < F(1, 10**14)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.lists(rationals, min_size=2, max_size=8, unique=True))
 def test_interpolation_through_values_of_a_known_polynomial(xs):
     p = [F(3), F(-1, 2), F(0), F(7, 3)][: len(xs)]
@@ -62,7 +63,7 @@ def test_no_roots_and_constant_polynomials():
     assert real_roots([F(0), F(-1), F(1)], F(0), F(1)) == []  # x (x - 1)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.integers(1, 30), st.integers(0, 5), st.data())
 def test_uniform_interpolation_agrees_with_newton(n, extra, data):
     # nodes k/m, k < n, as the gain polynomials use them; Newton's divided differences are the reference

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction as F
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.optimize import linprog as scipy_linprog
 
 from models import catalog
 from models.stage import StageGame
 from solver.stage.equilibria import nash_equilibria
-from solver.stage.minmax import others_profiles, security_levels
-from solver.stage.payoffs import action_payoffs
+from solver.stage.minmax import security_levels
 from strategies import integer_bimatrix, integer_games, mixed_strategy, no_saddle_2x2
 
 
@@ -37,13 +38,15 @@ def test_two_player_inequalities_and_individual_rationality(game):
         assert lvl.minmax_exact
         # every Nash equilibrium pays at least the minmax (Mailath and Samuelson 2006, Lemma 2.1.1)
         assert all(e.payoffs[i] >= lvl.minmax for e in eqs)
-        # the punishment achieves the minmax exactly
-        other = 1 - i
-        punish = [None, None]
-        punish[other] = lvl.minmax_punishment[0]
-        punish[i] = (F(1),) * game.shape[i]
-        vals = action_payoffs(game.exact_payoffs()[i], punish, i, exact=True)
-        assert max(vals) == lvl.minmax
+        # the punishment holds player i to the minmax exactly: i's best reply to it earns lvl.minmax
+        own = np.array(game.exact_payoffs()[i], dtype=object)
+        own = own if i == 0 else own.T  # i's actions on the rows, the punisher's on the columns
+        y = lvl.minmax_punishment[0]
+        earn = [sum(own[a, b] * y[b] for b in range(len(y))) for a in range(own.shape[0])]
+        assert max(earn) == lvl.minmax
+        # and the maxmin strategy guarantees the maxmin against every pure reply
+        x = lvl.maxmin_strategy
+        assert min(sum(x[a] * own[a, b] for a in range(len(x))) for b in range(own.shape[1])) == lvl.maxmin
 
 
 @given(integer_bimatrix(max_actions=4))
@@ -65,9 +68,43 @@ def test_n_player_minmax_bounds(game, data):
         assert lvl.pure_maxmin <= lvl.maxmin <= lvl.minmax <= lvl.pure_minmax
         # any independent punishment leaves player i at least the correlated minmax
         profile = [data.draw(mixed_strategy(k)) for k in game.shape]
-        assert max(action_payoffs(arrays[i], profile, i, exact=True)) >= lvl.minmax
+        best = max(deviation_payoff(arrays[i], profile, i, a) for a in range(game.shape[i]))
+        assert best >= lvl.minmax
+        # the joint punishment is a distribution over the others' pure profiles, in the documented order:
+        # itertools.product over the others' actions in seat order (the last seat varies fastest)
         joint = lvl.minmax_punishment[0]
-        assert len(joint) == len(others_profiles(game, i)) and sum(joint) == 1
+        others = list(itertools.product(*(range(k) for j, k in enumerate(game.shape) if j != i)))
+        assert len(joint) == len(others) and sum(joint) == 1 and all(q >= 0 for q in joint)
+        # it holds player i to the minmax: i's best reply to it earns exactly lvl.minmax ...
+        def earn(a, i=i, joint=joint, others=others):
+            return sum(q * arrays[i][o[:i] + (a,) + o[i:]] for q, o in zip(joint, others))
+
+        assert max(earn(a) for a in range(game.shape[i])) == lvl.minmax
+        # ... and no correlated punishment does better (an LP built here, solved by SciPy, as the oracle)
+        assert abs(float(lvl.minmax) - correlated_minmax_by_scipy(arrays[i], i, others)) <= 1e-7
+
+
+def correlated_minmax_by_scipy(arr, i, others):
+    """min over joint distributions q of the others of max_a sum_k q_k u_i(a, o_k): variables (q, v), minimise v."""
+    n = len(others)
+    rows = [[float(arr[o[:i] + (a,) + o[i:]]) for o in others] + [-1.0] for a in range(arr.shape[i])]
+    res = scipy_linprog([0.0] * n + [1.0], A_ub=rows, b_ub=[0.0] * len(rows), A_eq=[[1.0] * n + [0.0]],
+                        b_eq=[1.0], bounds=[(0, None)] * n + [(None, None)], method="highs")
+    assert res.status == 0
+    return res.fun
+
+
+def deviation_payoff(arr, profile, i, a):
+    """u_i(a, sigma_-i), summed over the pure profiles of the others."""
+    total = F(0)
+    for cell in itertools.product(*(range(k) for k in arr.shape)):
+        if cell[i] == a:
+            weight = F(1)
+            for j, b in enumerate(cell):
+                if j != i:
+                    weight *= profile[j][b]
+            total += weight * arr[cell]
+    return total
 
 
 def test_matching_pennies_value_and_strategies():

@@ -13,13 +13,13 @@ Gaussian elimination", Mathematics of Computation 22 (1968).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 
 from models.errors import SolverError
+from solver.numeric.rational import fraction_free_row, scale_to_integers
 
 __all__ = ["solve", "solve_with_det", "det"]
 
@@ -27,10 +27,8 @@ __all__ = ["solve", "solve_with_det", "det"]
 def _integer_rows(M: Sequence[Sequence[Fraction]]) -> tuple[list[list[int]], list[int]]:
     rows, scales = [], []
     for row in M:
-        lcm = 1
-        for v in row:
-            lcm = math.lcm(lcm, Fraction(v).denominator)
-        rows.append([int(Fraction(v) * lcm) for v in row])
+        ints, lcm = scale_to_integers(row)
+        rows.append(ints)
         scales.append(lcm)
     return rows, scales
 
@@ -81,12 +79,7 @@ def solve_with_det(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, Fraction]:
         p = T[c][c]
         row_c = T[c]
         for r in range(c + 1, n):
-            f = T[r][c]
-            row_r = T[r]
-            if f == 0:
-                T[r] = [(x * p) // prev for x in row_r]
-            else:
-                T[r] = [(x * p - f * y) // prev for x, y in zip(row_r, row_c)]
+            T[r] = fraction_free_row(T[r], row_c, T[r][c], p, prev)
         prev = p
     # det of the scaled matrix is the last pivot (times the sign of the row swaps)
     scale_product = 1

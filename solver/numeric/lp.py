@@ -40,6 +40,7 @@ from typing import Any
 
 from models.errors import SolverError
 from models.numbers import Number
+from solver.numeric.rational import fraction_free_row, primitive, scale_to_integers
 
 __all__ = ["LPResult", "Number", "linprog"]
 
@@ -319,7 +320,7 @@ def _solve_highs(
     maximize: bool,
 ) -> LPResult:
     import numpy as np
-    from scipy.optimize import linprog as sp_linprog  # type: ignore[import-untyped]
+    from scipy.optimize import linprog as sp_linprog
 
     def fl(v: _Scalar | None) -> float | None:
         return None if v is None else float(v)
@@ -363,10 +364,7 @@ def _solve_highs(
 
 def _integer_row(values: Sequence[Fraction]) -> list[int]:
     """Scale a row of Fractions by a positive factor to coprime integers."""
-    den = math.lcm(*(v.denominator for v in values)) if values else 1
-    ints = [v.numerator * (den // v.denominator) for v in values]
-    g = math.gcd(*ints) if ints else 0
-    return [v // g for v in ints] if g > 1 else ints
+    return primitive(scale_to_integers(values)[0])
 
 
 def _pivot(T: list[list[int]], basis: list[int], r: int, col: int, d: int) -> int:
@@ -380,13 +378,8 @@ def _pivot(T: list[list[int]], basis: list[int], r: int, col: int, d: int) -> in
     prow = T[r]
     p = prow[col]
     for i, row in enumerate(T):
-        if i == r:
-            continue
-        f = row[col]
-        if f:
-            T[i] = [(a * p - f * b) // d for a, b in zip(row, prow, strict=True)]
-        elif p != d:
-            T[i] = [a * p // d for a in row]
+        if i != r and (row[col] or p != d):
+            T[i] = fraction_free_row(row, prow, row[col], p, d)
     basis[r] = col
     if p < 0:
         for i, row in enumerate(T):

@@ -13,7 +13,9 @@ Two arithmetics share one interface:
   determinant ``det`` (the real tableau is ``T / det``) and pivots
   fraction-free, so entries stay integers that are minors of the original
   system (Bareiss 1968; "integer pivoting" in von Stengel 2002, section 2.5).
-* :class:`FloatTableau` uses float64 and the tolerance :data:`TOL`.
+* :class:`FloatTableau` uses float64 and the tolerance
+  :data:`solver.numeric.tolerance.TOL` (entries of order 1: callers scale
+  the payoffs to [1, 2] first).
 
 Both use the *lexicographic* minimum-ratio test, which pivots as if the
 right-hand side were perturbed to ``q + (eps, eps^2, ...)``.  The perturbed
@@ -40,10 +42,10 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["TOL", "IntTableau", "FloatTableau"]
+from solver.numeric.rational import fraction_free_pivot
+from solver.numeric.tolerance import RATIO_TIE, TOL
 
-#: The one tolerance used by float computations in this package.
-TOL = 1e-9
+__all__ = ["TOL", "IntTableau", "FloatTableau"]
 
 
 class IntTableau:
@@ -99,7 +101,7 @@ class IntTableau:
         """:meth:`leaving_row` for several entering columns, with a float prefilter.
 
         Ratios are compared in float64 first; only columns whose two best
-        ratios are within a relative 1e-9 (ties, near-ties) fall back to the
+        ratios are within a relative :data:`~solver.numeric.tolerance.RATIO_TIE` (ties, near-ties) fall back to the
         exact lexicographic test.  Integer-to-float rounding is far below
         that margin, so the answer is the exact one.
         """
@@ -112,7 +114,7 @@ class IntTableau:
             ratios = np.where(F > 0, rhs[:, None] / F, np.inf)
         best = ratios.min(axis=0)
         arg = ratios.argmin(axis=0)
-        near = ratios <= best * (1 + 1e-9) + 1e-300
+        near = ratios <= best * (1 + RATIO_TIE) + np.finfo(float).tiny
         ties = near.sum(axis=0)
         out: list[int | None] = []
         for j, c in enumerate(cols):
@@ -126,13 +128,10 @@ class IntTableau:
 
     def pivot(self, row: int, col: int) -> IntTableau:
         """New tableau with ``col`` entering the basis in place of row ``row``."""
-        T = self.T
-        p = T[row, col]
-        new = (T * p - np.outer(T[:, col], T[row])) // self.det
-        new[row] = T[row]
+        new = fraction_free_pivot(self.T, row, col, self.det)
         basis = list(self.basis)
         basis[row] = col
-        return IntTableau(new, p, basis, self.d)
+        return IntTableau(new, self.T[row, col], basis, self.d)
 
     def zero_rows(self) -> list[int]:
         rhs = self.T[:, -1]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
 
+from solver.numeric.rational import primitive, scale_to_integers
+
 __all__ = ["Poly", "interpolate", "interpolate_uniform", "evaluate", "real_roots", "Root"]
 
 Poly = list[Fraction]
@@ -98,11 +100,7 @@ def interpolate_uniform(m: int, ys: Sequence[Fraction]) -> Poly:
     if n == 0:
         return []
     numerators, scales = _lagrange_numerators(n)
-    z = [Fraction(y) / c for y, c in zip(ys, scales)]
-    den = 1
-    for v in z:
-        den = den * v.denominator // math.gcd(den, v.denominator)
-    Z = [int(v * den) for v in z]
+    Z, den = scale_to_integers(Fraction(y) / c for y, c in zip(ys, scales))
     coef = []
     mpow = 1
     for d in range(n):
@@ -122,22 +120,9 @@ def interpolate_uniform(m: int, ys: Sequence[Fraction]) -> Poly:
 IPoly = list[int]
 
 
-def _primitive(p: IPoly) -> IPoly:
-    """``p`` divided by the (positive) gcd of its coefficients."""
-    g = 0
-    for c in p:
-        g = math.gcd(g, c)
-        if g == 1:
-            return p
-    return [c // g for c in p] if g > 1 else p
-
-
 def _to_integers(p: Poly) -> IPoly:
     """A positive multiple of ``p`` with coprime integer coefficients."""
-    den = 1
-    for c in p:
-        den = den * c.denominator // math.gcd(den, c.denominator)
-    return _primitive(trim([int(c * den) for c in p]))
+    return primitive(trim(scale_to_integers(p)[0]))
 
 
 def _positive_rem(a: IPoly, b: IPoly) -> IPoly:
@@ -152,7 +137,7 @@ def _positive_rem(a: IPoly, b: IPoly) -> IPoly:
         for k, c in enumerate(b):
             r[k + shift] -= f * c
         r = trim(r)
-    return _primitive(r)
+    return primitive(r)
 
 
 def _positive_quotient(a: IPoly, b: IPoly) -> IPoly:
@@ -170,11 +155,11 @@ def _positive_quotient(a: IPoly, b: IPoly) -> IPoly:
         for k, c in enumerate(b):
             r[k + shift] -= f * c
         r = trim(r)
-    return _primitive(trim(q))
+    return primitive(trim(q))
 
 
 def _iderivative(p: IPoly) -> IPoly:
-    return _primitive(trim([k * c for k, c in enumerate(p)][1:]))
+    return primitive(trim([k * c for k, c in enumerate(p)][1:]))
 
 
 def _igcd(a: IPoly, b: IPoly) -> IPoly:

@@ -40,7 +40,9 @@ import numpy as np
 from models.numbers import Number, json_number
 from models.stage import StageGame
 from solver.numeric.lp import linprog
-from solver.stage.payoffs import TOL, as_number, payoff_arrays, resolve_exact
+from solver.numeric.rational import as_number
+from solver.numeric.tolerance import snap_distribution
+from solver.stage.payoffs import normalised_payoffs, payoff_arrays, resolve_exact
 
 __all__ = ["Elimination", "DominanceResult", "iterated_dominance"]
 
@@ -104,24 +106,25 @@ def _own_first(arr: np.ndarray, player: int, remaining: list[list[int]]) -> np.n
     return sub.reshape(sub.shape[0], -1)
 
 
-def _greater(a: Any, b: Any, exact: bool) -> bool:
-    return bool(a > b) if exact else float(a) > float(b) + TOL
+def _greater(a: Any, b: Any, exact: bool, tol: float) -> bool:
+    """``a > b`` exactly, or by more than ``tol`` for floats."""
+    return bool(a > b) if exact else float(a) > float(b) + tol
 
 
-def _pure_dominator(rows: np.ndarray, s: int, kind: str, exact: bool) -> int | None:
+def _pure_dominator(rows: np.ndarray, s: int, kind: str, exact: bool, tol: float) -> int | None:
     for t in range(rows.shape[0]):
         if t == s:
             continue
         diffs = list(rows[t] - rows[s])
         if kind == "strict":
-            if all(_greater(d, 0, exact) for d in diffs):
+            if all(_greater(d, 0, exact, tol) for d in diffs):
                 return t
-        elif all(not _greater(0, d, exact) for d in diffs) and any(_greater(d, 0, exact) for d in diffs):
+        elif all(not _greater(0, d, exact, tol) for d in diffs) and any(_greater(d, 0, exact, tol) for d in diffs):
             return t
     return None
 
 
-def _mixed_dominator(rows: np.ndarray, s: int, kind: str, exact: bool) -> tuple[Number, ...] | None:
+def _mixed_dominator(rows: np.ndarray, s: int, kind: str, exact: bool, tol: float) -> tuple[Number, ...] | None:
     others = [t for t in range(rows.shape[0]) if t != s]
     if len(others) < 2:
         return None  # a mixture of one strategy is the pure strategy, already checked
@@ -146,15 +149,13 @@ def _mixed_dominator(rows: np.ndarray, s: int, kind: str, exact: bool) -> tuple[
     if kind == "strict":
         gain = res.x[-1]
     else:
-        gain = res.value - sum(rows[s, j] for j in range(cols))  # type: ignore[operator]
-    if not _greater(gain, 0, exact):
+        gain = res.value - sum(rows[s, j] for j in range(cols))
+    if not _greater(gain, 0, exact, tol):
         return None
     mix: list[Number] = [as_number(0, exact)] * rows.shape[0]
     for t, p in zip(others, res.x[:k]):
         mix[t] = as_number(p, exact)
-    if not exact:
-        mix = [0.0 if abs(float(p)) <= TOL else float(p) for p in mix]
-    return tuple(mix)
+    return tuple(mix) if exact else snap_distribution([float(p) for p in mix])
 
 
 def iterated_dominance(
@@ -183,7 +184,9 @@ def iterated_dominance(
     if kind not in ("strict", "weak"):
         raise ValueError(f"kind must be 'strict' or 'weak', got {kind!r}")
     ex = resolve_exact(game, exact)
-    arrays = payoff_arrays(game, ex)
+    # floats: each player's payoffs mapped to [0, 1], so the tolerances and the LPs see the same
+    # numbers whatever the game's scale (dominance is invariant under positive affine maps)
+    arrays, tols = normalised_payoffs(payoff_arrays(game, ex), ex)
     remaining = [list(range(k)) for k in game.shape]
     eliminated: list[Elimination] = []
     for rnd in itertools.count(1):
@@ -191,12 +194,12 @@ def iterated_dominance(
         for i, arr in enumerate(arrays):
             rows = _own_first(arr, i, remaining)
             for local, s in enumerate(remaining[i]):
-                t = _pure_dominator(rows, local, kind, ex)
+                t = _pure_dominator(rows, local, kind, ex, tols[i])
                 dom: tuple[Number, ...] | None = None
                 if t is not None:
                     dom = tuple(as_number(int(a == remaining[i][t]), ex) for a in range(game.shape[i]))
                 elif mixed:
-                    local_mix = _mixed_dominator(rows, local, kind, ex)
+                    local_mix = _mixed_dominator(rows, local, kind, ex, tols[i])
                     if local_mix is not None:
                         full: list[Number] = [as_number(0, ex)] * game.shape[i]
                         for pos, a in enumerate(remaining[i]):

@@ -18,6 +18,16 @@ Methods
 Every method is exact when the game is rational (``exact=None``), or as
 forced by ``exact=True`` / ``exact=False``.
 
+What a result holds
+-------------------
+:attr:`NashResult.kind` says which equilibria the method computes:
+``"extreme"`` (every extreme equilibrium: every equilibrium is a convex
+combination of extreme ones within a component), ``"pure"`` (pure
+equilibria only) or ``"one"`` (a single equilibrium).
+:attr:`NashResult.complete` is True when the list holds *every* equilibrium
+of that kind: ``pure`` on battle of the sexes lists both pure equilibria and
+is complete for pure equilibria, though the game also has a mixed one.
+
 >>> from models import catalog
 >>> res = nash_equilibria(catalog.load("battle-of-the-sexes"))
 >>> [[[str(p) for p in s] for s in e.profile] for e in res.equilibria]
@@ -35,6 +45,7 @@ from models.numbers import Number, json_number
 from models.stage import StageGame
 from solver.stage.enummixed import extreme_equilibria
 from solver.stage.lemke_howson import lemke_howson
+from solver.stage.limits import Progress
 from solver.stage.payoffs import expected_payoff, payoff_arrays, resolve_exact
 from solver.stage.pure import pure_equilibria
 
@@ -42,6 +53,9 @@ __all__ = ["METHODS", "Equilibrium", "NashResult", "nash_equilibria"]
 
 METHODS = ("auto", "enummixed", "lemke-howson", "pure")
 SCHEMA_VERSION = 1
+
+#: The kind of equilibria each method computes (:attr:`NashResult.kind`).
+KINDS = {"enummixed": "extreme", "pure": "pure", "lemke-howson": "one"}
 
 
 @dataclass(frozen=True)
@@ -74,9 +88,14 @@ class NashResult:
     actions: tuple[tuple[str, ...], ...]
     equilibria: tuple[Equilibrium, ...]
     degenerate: bool | None  # None when not determined (N > 2, Lemke-Howson)
-    complete: bool  # True when the list holds every equilibrium the method promises
+    complete: bool  # True when the list holds every equilibrium of the kind ``kind``
     n_components: int | None = None
     notes: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """``"extreme"``, ``"pure"`` or ``"one"``: which equilibria ``equilibria`` holds (module docstring)."""
+        return KINDS[self.method]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +103,7 @@ class NashResult:
             "exact": self.exact,
             "degenerate": self.degenerate,
             "method": self.method,
+            "kind": self.kind,
             "players": list(self.players),
             "actions": [list(a) for a in self.actions],
             "equilibria": [e.to_dict() for e in self.equilibria],
@@ -107,7 +127,8 @@ def _pure_profile(game: StageGame, idx: tuple[int, ...], exact: bool) -> tuple[t
 
 
 def nash_equilibria(
-    game: StageGame, method: str = "auto", *, exact: bool | None = None, label: int = 1
+    game: StageGame, method: str = "auto", *, exact: bool | None = None, label: int = 1,
+    progress: Progress | None = None,
 ) -> NashResult:
     """Nash equilibria of ``game`` by ``method`` (see the module docstring).
 
@@ -122,6 +143,9 @@ def nash_equilibria(
     label:
         For ``lemke-howson``: the label to drop, ``1..m+n`` (Row's actions
         first, then Column's).
+    progress:
+        Optional ``progress(message, transient)`` callback for the long
+        enumeration (:mod:`solver.stage.limits`); nothing is printed without it.
 
     Returns
     -------
@@ -132,7 +156,9 @@ def nash_equilibria(
     Raises
     ------
     SolverError
-        For an unknown method, or a two-player method on an N-player game.
+        For an unknown method, a two-player method on an N-player game, or an
+        enumeration past the limits of :mod:`solver.stage.limits` (the message
+        suggests ``--method lemke-howson``).
     """
     if method not in METHODS:
         raise SolverError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -147,7 +173,7 @@ def nash_equilibria(
             f"method {method!r} needs a two-player game, this one has {n} players; use --method pure"
         )
     if method == "enummixed":
-        raw = extreme_equilibria(arrays[0], arrays[1], ex)
+        raw = extreme_equilibria(arrays[0], arrays[1], ex, progress=progress)
         eqs = tuple(_equilibrium(arrays, (x, y), ex, c) for x, y, c in raw.pairs)
         if raw.degenerate:
             notes.append(
@@ -170,8 +196,10 @@ def nash_equilibria(
     eqs = tuple(_equilibrium(arrays, _pure_profile(game, p, ex), ex, None) for p in profiles)
     if n > 2:
         notes.append(
-            f"pure equilibria only: mixed equilibria of games with {n} players are not computed yet"
+            f"pure equilibria only (the list is complete for pure equilibria): mixed equilibria of games with "
+            f"{n} players are not computed yet"
         )
     else:
-        notes.append("pure equilibria only; use --method enummixed for mixed equilibria")
+        notes.append("pure equilibria only (the list is complete for pure equilibria); use --method enummixed "
+                     "for mixed equilibria")
     return NashResult("pure", ex, game.players, game.actions, eqs, None, True, None, tuple(notes))

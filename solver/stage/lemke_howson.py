@@ -11,7 +11,8 @@ with label ``L`` in the other polytope, and so on, alternating, until the
 label that leaves is ``k`` itself.  The pair of vertices reached is
 completely labelled: a Nash equilibrium.
 
-Pivoting is exact (integer) for rational games and uses the
+Float equilibria are cleaned of rounding noise
+(:func:`solver.numeric.tolerance.snap_distribution`).  Pivoting is exact (integer) for rational games and uses the
 lexicographic ratio test, so degenerate games neither stall nor cycle.
 Different starting labels may reach different equilibria, and some
 equilibria are reached from no label (Shapley 1974).
@@ -37,7 +38,8 @@ import numpy as np
 from models.errors import SolverError
 from models.numbers import Number
 from solver.numeric.pivoting import FloatTableau, IntTableau
-from solver.stage.payoffs import positive_float_matrix, positive_integer_matrix
+from solver.numeric.rational import positive_float_matrix, positive_integer_matrix
+from solver.numeric.tolerance import snap_distribution
 
 __all__ = ["lemke_howson"]
 
@@ -119,6 +121,7 @@ def lemke_howson(
             if v < dim:
                 coords[v] = t.value(r)
         total = sum(coords)
-        return tuple(c / total for c in coords)
+        out = tuple(c / total for c in coords)
+        return out if exact else snap_distribution(out)  # type: ignore[arg-type]
 
     return point(0, m), point(1, n)

@@ -1,4 +1,4 @@
-"""Security levels: maxmin, minmax and the value of zero-sum games.
+"""Maxmin, minmax and the value of zero-sum games (a player's *security levels*).
 
 For player ``i`` with payoff ``u_i``:
 
@@ -20,6 +20,14 @@ References
 J. von Neumann, "Zur Theorie der Gesellschaftsspiele", Math. Annalen 100
 (1928).  G. J. Mailath and L. Samuelson, Repeated Games and Reputations
 (2006), sec. 2.1 (minmax payoffs).
+
+Names: :class:`MinmaxResult`, :class:`PlayerMinmax` and :func:`minmax_levels`;
+the older names ``SecurityResult``, ``PlayerSecurity`` and ``security_levels``
+are kept as aliases of the same objects.
+
+Float games are solved on each player's payoffs mapped to ``[0, 1]`` (see
+:func:`solver.stage.payoffs.normalised_payoffs`) and the values mapped back,
+so the answers do not depend on the scale of the payoffs.
 """
 
 from __future__ import annotations
@@ -34,14 +42,17 @@ from models.errors import SolverError
 from models.numbers import Number, json_number
 from models.stage import StageGame
 from solver.numeric.lp import linprog
-from solver.stage.payoffs import TOL, as_number, payoff_arrays, resolve_exact
+from solver.numeric.rational import as_number
+from solver.numeric.tolerance import payoff_tolerance, snap_distribution
+from solver.stage.payoffs import payoff_arrays, resolve_exact
 
-__all__ = ["PlayerSecurity", "SecurityResult", "security_levels"]
+__all__ = ["PlayerMinmax", "MinmaxResult", "minmax_levels", "others_profiles",
+           "PlayerSecurity", "SecurityResult", "security_levels"]
 
 
 @dataclass(frozen=True)
-class PlayerSecurity:
-    """Security levels of one player."""
+class PlayerMinmax:
+    """Maxmin and minmax of one player, with the strategies that achieve them."""
 
     player: int
     maxmin: Number
@@ -54,11 +65,13 @@ class PlayerSecurity:
 
 
 @dataclass(frozen=True)
-class SecurityResult:
+class MinmaxResult:
+    """What :func:`minmax_levels` found: one :class:`PlayerMinmax` per player, and the zero-sum value."""
+
     exact: bool
     players: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]
-    levels: tuple[PlayerSecurity, ...]
+    levels: tuple[PlayerMinmax, ...]
     zero_sum: bool  # constant-sum two-player game
     value: Number | None  # Row's value when zero-sum
 
@@ -93,7 +106,7 @@ def _maxmin(rows: np.ndarray, exact: bool) -> tuple[Number, tuple[Number, ...]]:
     res = linprog(c, A_ub=A_ub, b_ub=[0] * cols, A_eq=[[1] * k + [0]], b_eq=[1],
                   bounds=[(0, None)] * k + [(None, None)], maximize=True, exact=exact)
     _check(res.status)
-    return as_number(res.x[-1], exact), tuple(_clean(p, exact) for p in res.x[:k])
+    return as_number(res.x[-1], exact), _clean(res.x[:k], exact)
 
 
 def _minmax(rows: np.ndarray, exact: bool) -> tuple[Number, tuple[Number, ...]]:
@@ -104,27 +117,27 @@ def _minmax(rows: np.ndarray, exact: bool) -> tuple[Number, tuple[Number, ...]]:
     res = linprog(c, A_ub=A_ub, b_ub=[0] * k, A_eq=[[1] * cols + [0]], b_eq=[1],
                   bounds=[(0, None)] * cols + [(None, None)], exact=exact)
     _check(res.status)
-    return as_number(res.x[-1], exact), tuple(_clean(p, exact) for p in res.x[:cols])
+    return as_number(res.x[-1], exact), _clean(res.x[:cols], exact)
 
 
 def _check(status: str) -> None:
     if status != "optimal":  # a finite matrix game always has a value
-        raise SolverError(f"the security-level LP is {status}; this is a bug, please report it")
+        raise SolverError(f"the minmax LP is {status}; this is a bug, please report it")
 
 
-def _clean(p: Number, exact: bool) -> Number:
+def _clean(p: tuple[Number, ...], exact: bool) -> tuple[Number, ...]:
     if exact:
-        return as_number(p, True)
-    return 0.0 if abs(float(p)) <= TOL else float(p)
+        return tuple(as_number(v, True) for v in p)
+    return snap_distribution(p)  # type: ignore[arg-type]
 
 
-def security_levels(game: StageGame, *, exact: bool | None = None) -> SecurityResult:
+def minmax_levels(game: StageGame, *, exact: bool | None = None) -> MinmaxResult:
     """Maxmin and minmax of every player, and the value of a zero-sum game.
 
     Examples
     --------
     >>> from models import catalog
-    >>> res = security_levels(catalog.load("matching-pennies"))
+    >>> res = minmax_levels(catalog.load("matching-pennies"))
     >>> res.zero_sum, str(res.value), [str(p) for p in res.levels[0].maxmin_strategy]
     (True, '0', ['1/2', '1/2'])
     """
@@ -135,13 +148,24 @@ def security_levels(game: StageGame, *, exact: bool | None = None) -> SecurityRe
     for i, arr in enumerate(arrays):
         own = np.moveaxis(arr, i, 0)
         rows = own.reshape(own.shape[0], -1)  # own actions x others' profiles
-        mm, mm_strategy = _maxmin(rows, ex)
-        mx, joint = _minmax(rows, ex)
+        if ex:
+            mm, mm_strategy = _maxmin(rows, ex)
+            mx, joint = _minmax(rows, ex)
+        else:
+            # LPs on payoffs mapped to [0, 1]; maxmin and minmax commute with positive affine maps
+            lo, hi = float(rows.min()), float(rows.max())
+            span = hi - lo if hi > lo else 1.0
+            unit = (rows - lo) / span
+            mm, mm_strategy = _maxmin(unit, ex)
+            mx, joint = _minmax(unit, ex)
+            # clamp to the payoff range: the LP's own rounding may step just outside it
+            mm = min(max(lo + span * float(mm), lo), hi)
+            mx = min(max(lo + span * float(mx), lo), hi)
         pure_maxmin = as_number(max(min(r) for r in rows), ex)
         pure_minmax = as_number(min(max(rows[:, j]) for j in range(rows.shape[1])), ex)
         # for two players ``joint`` is the punisher's mixed strategy; for more it is a joint
         # distribution over the others' profiles in the order of :func:`others_profiles`
-        levels.append(PlayerSecurity(i, mm, mm_strategy, mx, (joint,), pure_maxmin, pure_minmax, n == 2))
+        levels.append(PlayerMinmax(i, mm, mm_strategy, mx, (joint,), pure_maxmin, pure_minmax, n == 2))
     zero_sum = False
     value = None
     if n == 2:
@@ -150,12 +174,20 @@ def security_levels(game: StageGame, *, exact: bool | None = None) -> SecurityRe
         if ex:
             zero_sum = all(v == first for v in total.flat)
         else:
-            zero_sum = bool(np.all(np.abs(total - first) <= TOL * max(1.0, float(np.max(np.abs(total))))))
+            # the tolerance follows the payoffs' range, not an absolute 1e-9 (issue 6: a game scaled by
+            # 1e-10 was "zero-sum" because every sum was within 1e-9 of the first)
+            zero_sum = bool(np.all(np.abs(total - first) <= payoff_tolerance(arrays)))
         if zero_sum:
             value = levels[0].maxmin
-    return SecurityResult(ex, game.players, game.actions, tuple(levels), zero_sum, value)
+    return MinmaxResult(ex, game.players, game.actions, tuple(levels), zero_sum, value)
 
 
 def others_profiles(game: StageGame, player: int) -> list[tuple[int, ...]]:
     """The others' pure profiles in the order used by ``minmax_punishment`` for N > 2."""
     return list(itertools.product(*(range(k) for j, k in enumerate(game.shape) if j != player)))
+
+
+#: Older names of :class:`MinmaxResult`, :class:`PlayerMinmax` and :func:`minmax_levels`.
+SecurityResult = MinmaxResult
+PlayerSecurity = PlayerMinmax
+security_levels = minmax_levels

@@ -1,34 +1,35 @@
-"""Arithmetic shared by the solvers: exact-or-float payoffs, expectations.
+"""Stage-game payoffs: the arithmetic chosen for a game, payoff arrays, expectations.
 
 ``exact=None`` everywhere means "exact when every input is rational".
 Exact values are :class:`~fractions.Fraction`; float values are ``float``
-compared with the single tolerance :data:`solver.numeric.pivoting.TOL`.
+compared within :func:`payoff_tolerances`, which is relative to each
+player's payoff range (see :mod:`solver.numeric.tolerance`).  The generic
+exact-or-float helpers live in :mod:`solver.numeric.rational`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from fractions import Fraction
 
 import numpy as np
 
 from models.numbers import Number, to_exact
 from models.stage import StageGame
-from solver.numeric.pivoting import TOL
+from solver.numeric.rational import as_number
+from solver.numeric.tolerance import TOL, payoff_tolerance
 
 __all__ = [
     "TOL",
     "resolve_exact",
     "payoff_arrays",
-    "positive_integer_matrix",
-    "positive_float_matrix",
+    "payoff_tolerances",
+    "normalised_payoffs",
     "expected_payoff",
     "action_payoffs",
-    "as_number",
-    "leq",
-    "is_zero",
 ]
+
+# ``TOL`` stays importable from here for solver.repeated (batch, checks, escalation) until its owners import
+# solver.numeric.tolerance directly.
 
 
 def resolve_exact(game: StageGame, exact: bool | None) -> bool:
@@ -41,26 +42,15 @@ def payoff_arrays(game: StageGame, exact: bool) -> tuple[np.ndarray, ...]:
     return game.exact_payoffs() if exact else game.float_payoffs()
 
 
-def positive_integer_matrix(M: np.ndarray) -> np.ndarray:
-    """A positive affine image of a Fraction matrix with integer entries >= 1.
+def payoff_tolerances(arrays: Sequence[np.ndarray], exact: bool) -> tuple[float, ...]:
+    """Per player, the absolute tolerance for comparing that player's payoffs (0 when exact).
 
-    ``(M - min(M) + 1) * L`` where ``L`` is the lcm of the denominators.
-    Equilibria are invariant under positive affine maps of one player's
-    payoffs, so this changes nothing but the arithmetic.
+    Relative to the player's own payoff range, so that the comparisons, like the
+    equilibria, do not change under a positive affine map of one player's payoffs.
     """
-    shifted = M - min(M.flat) + 1
-    lcm = 1
-    for v in shifted.flat:
-        lcm = math.lcm(lcm, Fraction(v).denominator)
-    return np.vectorize(lambda v: int(Fraction(v) * lcm), otypes=[object])(shifted)
-
-
-def positive_float_matrix(M: np.ndarray) -> np.ndarray:
-    """``(M - min) / range + 1``: entries in [1, 2], well scaled for float pivoting."""
-    M = np.asarray(M, dtype=float)
-    lo, hi = M.min(), M.max()
-    span = hi - lo if hi > lo else 1.0
-    return (M - lo) / span + 1.0
+    if exact:
+        return tuple(0.0 for _ in arrays)
+    return tuple(payoff_tolerance([arr]) for arr in arrays)
 
 
 def _vector(p: Sequence[Number], exact: bool) -> np.ndarray:
@@ -91,19 +81,25 @@ def expected_payoff(arr: np.ndarray, profile: Sequence[Sequence[Number]], exact:
     return as_number(total, exact)
 
 
-def as_number(x: object, exact: bool) -> Number:
-    """A plain Fraction or float (not a numpy scalar)."""
+def normalised_payoffs(
+    arrays: Sequence[np.ndarray], exact: bool
+) -> tuple[tuple[np.ndarray, ...], tuple[float, ...]]:
+    """Float payoffs mapped to ``[0, 1]`` per player, and the matching tolerances.
+
+    ``(u_i - min u_i) / (max u_i - min u_i)``: a positive affine map of each
+    player's payoffs, under which dominance, best responses and equilibria do
+    not change, and after which linear programs (HiGHS works with absolute
+    tolerances around 1e-7) see numbers of order 1 whatever the game's scale.
+    The tolerances are :func:`payoff_tolerances` in the new units.  Exact
+    arrays are returned as they are, with tolerances 0.
+    """
     if exact:
-        return to_exact(x)  # type: ignore[arg-type]
-    return float(x)  # type: ignore[arg-type]
-
-
-def leq(a: Number, b: Number, exact: bool) -> bool:
-    """``a <= b`` exactly, or within :data:`TOL` (relative to the magnitudes) for floats."""
-    if exact:
-        return a <= b
-    return float(a) <= float(b) + TOL * max(1.0, abs(float(a)), abs(float(b)))
-
-
-def is_zero(a: Number, exact: bool) -> bool:
-    return a == 0 if exact else abs(float(a)) <= TOL
+        return tuple(arrays), tuple(0.0 for _ in arrays)
+    out, tols = [], []
+    for arr, tol in zip(arrays, payoff_tolerances(arrays, exact)):
+        a = np.asarray(arr, dtype=float)
+        lo, hi = float(a.min()), float(a.max())
+        span = hi - lo if hi > lo else 1.0
+        out.append((a - lo) / span)
+        tols.append(tol / span if hi > lo else tol)
+    return tuple(out), tuple(tols)

@@ -4,8 +4,10 @@ For each player ``i`` against the others' mixed strategies: the payoff of
 every pure action, the profile's payoff ``u_i(sigma)``, the best-response
 payoff ``max_a u_i(a, sigma_-i)`` and the *regret*, their difference.  The
 profile is an equilibrium iff every regret is zero (exactly, for rational
-input; within :data:`solver.numeric.pivoting.TOL` for floats), equivalently iff every
-action in each player's support is a best response.
+input; for floats within a tolerance relative to the player's payoff range,
+:func:`solver.stage.payoffs.payoff_tolerances`, and a regret within it is
+reported as 0), equivalently iff every action in each player's support is a
+best response.
 """
 
 from __future__ import annotations
@@ -13,18 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from models.mixed_profile import check_profile
 from models.numbers import Number, is_exact, json_number, to_exact
 from models.stage import StageGame
-from solver.stage.payoffs import action_payoffs, as_number, is_zero, leq, payoff_arrays
+from solver.numeric.rational import as_number, is_zero, leq
+from solver.numeric.tolerance import PROBABILITY_TOL
+from solver.stage.payoffs import action_payoffs, payoff_arrays, payoff_tolerances
 
-__all__ = ["PlayerCheck", "Verification", "verify_profile"]
+__all__ = ["PlayerRegret", "Verification", "verify_profile"]
 
 SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
-class PlayerCheck:
-    """One player's side of the check."""
+class PlayerRegret:
+    """One player's side of the check: payoffs of every action, best responses, regret."""
 
     player: str
     payoff: Number
@@ -49,7 +54,7 @@ class Verification:
     players: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]
     profile: tuple[tuple[Number, ...], ...]
-    checks: tuple[PlayerCheck, ...]
+    checks: tuple[PlayerRegret, ...]
     is_equilibrium: bool
     max_regret: Number
 
@@ -86,6 +91,12 @@ def verify_profile(
     ``exact=None`` works exactly when both the game and the profile are
     rational.
 
+    Raises
+    ------
+    ModelError
+        When ``profile`` is not one probability distribution per player with one entry per action
+        (:func:`models.mixed_profile.check_profile`); the field names the player.
+
     Examples
     --------
     >>> from fractions import Fraction as F
@@ -97,22 +108,23 @@ def verify_profile(
     >>> v.is_equilibrium, str(v.max_regret)
     (False, '1')
     """
+    # validated here too, not only by the CLI's parser: a Python caller gets a ModelError, not a numpy error
+    profile = check_profile(profile, game)
     if exact is None:
         exact = game.is_exact and all(is_exact(p) for s in profile for p in s)
     prof = tuple(tuple(to_exact(p) if exact else float(p) for p in s) for s in profile)
     arrays = payoff_arrays(game, exact)
     checks = []
-    for i, arr in enumerate(arrays):
+    for i, (arr, tol) in enumerate(zip(arrays, payoff_tolerances(arrays, exact))):
         vals: tuple[Number, ...] = tuple(as_number(v, exact) for v in action_payoffs(arr, prof, i, exact))
         payoff = as_number(sum(p * v for p, v in zip(prof[i], vals)), exact)
         best = max(vals)
-        regret = best - payoff
-        if not exact and abs(float(regret)) <= 1e-12:
-            regret = 0.0
-        best_responses = tuple(a for a, v in enumerate(vals) if leq(best, v, exact))
-        support = tuple(a for a, p in enumerate(prof[i]) if not is_zero(p, exact))
-        ok = leq(best, payoff, exact)
-        checks.append(PlayerCheck(game.players[i], payoff, best, regret, vals, best_responses, support, ok))
+        ok = leq(best, payoff, exact, tol)
+        # a float regret within the tolerance is rounding noise: report it as the 0 the verdict says it is
+        regret = best - payoff if exact or not ok else 0.0
+        best_responses = tuple(a for a, v in enumerate(vals) if leq(best, v, exact, tol))
+        support = tuple(a for a, p in enumerate(prof[i]) if not is_zero(p, exact, PROBABILITY_TOL))
+        checks.append(PlayerRegret(game.players[i], payoff, best, regret, vals, best_responses, support, ok))
     return Verification(
         exact,
         game.players,
