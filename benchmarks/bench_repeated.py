@@ -39,7 +39,7 @@ from models import catalog  # noqa: E402
 from models.automata import Automaton, Pattern  # noqa: E402
 from models.monitoring import AttributionMonitoring, PerfectMonitoring  # noqa: E402
 from models.repeated import RepeatedModel  # noqa: E402
-from solver.numeric.blas import single_blas_thread  # noqa: E402
+from solver.numeric.blas import blas_threads  # noqa: E402
 from solver.repeated.batch import evaluate_batch  # noqa: E402
 from solver.repeated.binding import bind_profile  # noqa: E402
 from solver.repeated.chain import build_chain  # noqa: E402
@@ -105,14 +105,14 @@ def _random_pair_model(mon) -> RepeatedModel:
                                    ("r10b", random_automaton("r10b", 10, rng))))
 
 
-@single_blas_thread  # as solver.repeated.evaluation.evaluate runs
 def values_and_ppe_check(model: RepeatedModel, names: list[str]):
-    prof = bind_profile(model, names)
-    chain = build_chain(PD, prof.signals, prof.automata, exact=False)
-    V = discounted(chain.transition(), chain.reward(), 0.9, False)
-    for i in range(2):
-        one_shot_gains(chain, V, 0.9, i)
-    return chain
+    with blas_threads(1):  # as the detente command runs
+        prof = bind_profile(model, names)
+        chain = build_chain(PD, prof.signals, prof.automata, exact=False)
+        V = discounted(chain.transition(), chain.reward(), 0.9, False)
+        for i in range(2):
+            one_shot_gains(chain, V, 0.9, i)
+        return chain
 
 
 def single_section(reps: int) -> None:

@@ -12,20 +12,20 @@ from hypothesis import strategies as st
 
 from models import catalog
 from models.errors import ModelError
-from models.monitoring import AttributionMonitoring, PerfectMonitoring
+from models.monitoring import AttributionMonitoring, Clarification, PerfectMonitoring
 from models.repeated import RepeatedModel
 from solver.repeated.batch import evaluate_batch
 from solver.repeated.binding import bind_profile
 from solver.repeated.evaluation import evaluate, horizon_average
 from solver.repeated.simulation import simulate_path
-from strategies import automata
+from strategies import automata, examples
 
 PD = catalog.load("prisoners-dilemma")
 # parameter values that include the edges 0 and 1, where transitions disappear
 PROBS = st.sampled_from([0.0, 0.05, 0.5, 0.9, 1.0])
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.data())
 def test_batch_agrees_with_one_point_evaluation(data):
     a = data.draw(automata(["C", "D"], 3, name="a"))
@@ -66,6 +66,22 @@ def test_batch_answer_is_the_same_on_any_number_of_threads():
         assert np.allclose(one.values, runs[0].values[j], atol=1e-9) and one.equilibrium.ppe == runs[0].ppe[j]
 
 
+def test_batch_with_a_clarification_channel_agrees_with_one_point_evaluation():
+    # the batch takes its signal probabilities from the one derivation (models.monitoring.signal_structure),
+    # interpolated in the two rates: at rates off the interpolation nodes it must still agree exactly
+    clar = Clarification(F(2, 3), F(1, 5), F(1, 10))
+    model = RepeatedModel(PD, AttributionMonitoring(clarification=clar))
+    det, ff, delta = np.array([0.93, 0.41, 1.0]), np.array([0.07, 0.0, 0.33]), np.array([0.8, 0.6, 0.95])
+    res = evaluate_batch(model, ["consult", "grim"], delta=delta, detection=det, false_flag=ff)
+    for j in range(3):
+        one = evaluate(model.with_monitoring(AttributionMonitoring(detection=det[j], false_flag=ff[j],
+                                                                   clarification=clar)),
+                       ["consult", "grim"], delta[j], exact=False)
+        assert np.allclose(one.values, res.values[j], atol=1e-12)
+        assert np.allclose([float(c.ppe_gain) for c in one.equilibrium.players], res.max_gain[j], atol=1e-12)
+        assert one.equilibrium.ppe == res.ppe[j]
+
+
 def test_batch_on_perfect_monitoring_varies_delta_and_tremble():
     model = RepeatedModel(PD, PerfectMonitoring())
     res = evaluate_batch(model, ["grim"], delta=[0.4, 0.5, 0.6], tremble=0.0)
@@ -91,7 +107,7 @@ def test_horizon_average_of_one_period_is_the_first_stage_payoff():
     assert horizon_average(model, ["tit-for-tat"], 1) == (F(289, 100), F(289, 100))
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(automata(["C", "D"], 3, name="a"), st.integers(0, 2**31))
 def test_horizon_average_agrees_with_simulation(a, seed):
     model = RepeatedModel(PD, AttributionMonitoring(tremble=F(1, 10), detection=F(4, 5), false_flag=F(1, 10)),

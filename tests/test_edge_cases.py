@@ -15,12 +15,10 @@ from models.automata import Automaton, Pattern
 from models.errors import ModelError
 from models.monitoring import AttributionMonitoring, PerfectMonitoring
 from models.repeated import RepeatedModel
-from models.stage import StageGame
 from solver.cli.app import main
 from solver.numeric.polynomials import evaluate as peval
 from solver.numeric.polynomials import real_roots
 from solver.repeated.batch import evaluate_batch
-from solver.repeated.delta_sets import critical_deltas
 from solver.repeated.evaluation import evaluate
 
 PD = catalog.load("prisoners-dilemma")
@@ -45,23 +43,6 @@ def test_an_irrational_root_next_to_a_root_at_zero():
     assert root.exact is None and abs(root.approx - 0.3**0.5) < 1e-13
 
 
-def test_payoff_ties_give_the_right_ppe_set():
-    # The stage payoff does not depend on one's own action, so every one-shot gain vanishes at delta = 0 (a
-    # root at the left end of (0, 1)); the profile below is an equilibrium exactly where evaluate says so.
-    game = StageGame.bimatrix([[0, 1, 2], [0, 1, 2], [0, 1, 2]], [[0, 0, 0], [1, 1, 1], [2, 2, 2]],
-                              actions=[["a", "b", "c"], ["a", "b", "c"]])
-    s = Automaton("s", ("x", "y"), (("x", F(1)),), ((("a", F(1)),), (("c", F(1)),)),
-                  (((Pattern("any-blamed"), (("y", F(1)),)),), ((Pattern("always"), (("x", F(1)),)),)))
-    model = RepeatedModel(game, AttributionMonitoring(detection=F(1, 2), false_flag=F(1, 4)), (("s", s),))
-    res = critical_deltas(model, ["s"])
-    for k in range(1, 20):
-        d = F(k, 20)
-        inside = any((iv.lo < d or (iv.lo_closed and iv.lo == d)) and (d < iv.hi or (iv.hi_closed and iv.hi == d))
-                     for iv in res.ppe)
-        assert inside == evaluate(model, ["s"], d).equilibrium.ppe
-    assert all(iv.lo < iv.hi or (iv.lo_closed and iv.hi_closed) for iv in res.ppe)
-
-
 def test_exact_arithmetic_on_decimal_inputs_means_the_decimals_they_spell():
     decimals = RepeatedModel(PD, AttributionMonitoring(detection=0.8, false_flag=0.05, tremble=0.1))
     fractions = RepeatedModel(PD, AttributionMonitoring(detection=F(4, 5), false_flag=F(1, 20), tremble=F(1, 10)))
@@ -71,25 +52,29 @@ def test_exact_arithmetic_on_decimal_inputs_means_the_decimals_they_spell():
         assert a.exact and b.exact
         assert a.values == b.values and a.average == b.average and a.equilibrium == b.equilibrium
     # a doctrine's parameter is part of its name: 0.07 is exactly 7/100
-    g = evaluate(RepeatedModel(PD, PerfectMonitoring(tremble=F(1, 10))), ["generous:0.07"], F(1, 2))
-    assert g.exact
+    # generous tit-for-tat written out by hand, forgiving each blame on the other with probability 7/100
+    hit = (("punish", F(93, 100)), ("peace", F(7, 100)))
+    g7 = Automaton("g7", ("peace", "punish"), (("peace", F(1)),), ((("C", F(1)),), (("D", F(1)),)),
+                   (((Pattern("other-blamed"), hit),),
+                    ((Pattern("other-blamed"), hit), (Pattern("always"), (("peace", F(1)),)))))
+    noisy = RepeatedModel(PD, PerfectMonitoring(tremble=F(1, 10)), (("g7", g7),))
+    g = evaluate(noisy, ["generous:0.07"], F(1, 2))
+    assert g.exact and g.values == evaluate(noisy, ["g7"], F(1, 2)).values
 
 
-def test_distributions_that_sum_to_one_only_within_tolerance_are_renormalised():
-    s = Automaton("s", ("a", "b"), (("a", 0.3333333333), ("b", 0.6666666666)), ((("C", F(1)),), (("D", F(1)),)),
-                  ((), ()))
-    model = RepeatedModel(PD, PerfectMonitoring(), (("s", s),))
-    res = critical_deltas(model, ["s"])  # reads the decimals exactly; must not reject the sum 0.9999999999
-    assert res.exact
-
-
-@pytest.mark.parametrize("delta", [0.9, 0.99, 0.999999])
+@pytest.mark.parametrize("delta", [0.3, 0.5, 0.9, 0.99, 0.999999])
 def test_ppe_implies_nash_even_close_to_one(delta):
     for strategies in (["tit-for-tat"], ["grim"], ["contrite"], ["generous:1/3"]):
         res = evaluate(catalog_cyber(), strategies, delta)
         assert not res.equilibrium.ppe or res.equilibrium.nash
         exact = evaluate(catalog_cyber(exact=True), strategies, F(delta).limit_denominator(10**7))
         assert res.equilibrium.ppe == exact.equilibrium.ppe and res.equilibrium.nash == exact.equilibrium.nash
+    # grim reacts to any blame, so attribution is a good/bad signal for it: P(no blame | both restrain) = p =
+    # (19/20)^2, P(no blame | one attacks) = q = (1/5)(19/20); with T - R = 1 and R - P = 2 (catalog:cyber)
+    # grim is a PPE iff delta >= (T - R) / (p (T - R) + (p - q)(R - P)) = 400/931 (Green and Porter 1984)
+    p, q = F(19, 20) ** 2, F(1, 5) * F(19, 20)
+    assert 1 / (p + 2 * (p - q)) == F(400, 931)
+    assert evaluate(catalog_cyber(), ["grim"], delta).equilibrium.ppe is (delta >= 400 / 931)
 
 
 def catalog_cyber(exact: bool = False) -> RepeatedModel:
@@ -101,7 +86,11 @@ def catalog_cyber(exact: bool = False) -> RepeatedModel:
 def test_float_arithmetic_refuses_a_delta_too_close_to_one():
     with pytest.raises(ModelError, match="too close to 1 for floating point"):
         evaluate(catalog_cyber(), ["grim"], 1 - 1e-12)
-    assert evaluate(catalog_cyber(exact=True), ["grim"], 1 - F(1, 10**12)).exact
+    # exact arithmetic has no such limit: grim's value at peace is V = delta (1 - q) (-2) / (1 - delta q), with
+    # q = (19/20)^2 the chance of a period without a blame and -2 the payoff of the war that follows one
+    delta, q = 1 - F(1, 10**12), F(19, 20) ** 2
+    res = evaluate(catalog_cyber(exact=True), ["grim"], delta)
+    assert res.exact and res.values == (delta * (1 - q) * -2 / (1 - delta * q),) * 2
     with pytest.raises(ModelError, match="rounds to 1 in floating point"):
         evaluate(catalog_cyber(), ["grim"], "0.99999999999999999")
 
@@ -112,13 +101,10 @@ def test_batch_with_only_delta_varying_and_many_points():
     assert res.ppe.tolist() == [d >= 0.5 - 1e-12 for d in np.linspace(0.3, 0.7, 600)]
 
 
-def test_nash_intervals_are_open_at_zero():
-    res = critical_deltas(RepeatedModel(PD), ["always-attack"])
-    assert res.nash and not res.nash[0].lo_closed and not res.ppe[0].lo_closed
-
-
 def test_delayed_results_use_one_arithmetic():
     res = evaluate(RepeatedModel(PD, PerfectMonitoring(delay=2)), ["grim"], F(9, 10))
+    # without noise grim cooperates forever, whatever the delay: R = 3 each, no attack ever
+    assert res.values == (3, 3) and res.metrics.attack_share_long_run == 0 and res.metrics.p_never_attack == 1
     numbers = [res.metrics.attack_share_long_run, res.values[0]]
     assert all(isinstance(x, F) for x in numbers) if res.exact else all(isinstance(x, float) for x in numbers)
     assert any("pending signals" in note for note in res.notes)
@@ -146,15 +132,3 @@ def test_negative_clarification_cost_and_negative_seed(tmp_path):
     assert CliRunner().invoke(main, ["simulate", "-s", "grim", "--seed", "-5"]).exit_code == 2
 
 
-def test_nash_point_where_the_gain_touches_zero_at_an_irrational_breakpoint():
-    # Found by a reviewer's random search: the PPE set is one irrational point R where each player's best
-    # reply changes, and the best deviation's gain touches zero there without changing sign.  Every PPE
-    # is a Nash equilibrium, so the exact Nash set must contain R.
-    game = StageGame.bimatrix([[-1, 3], [-3, 3]], [[-1, -3], [3, 3]], actions=[["C", "D"], ["C", "D"]])
-    model = RepeatedModel(game, AttributionMonitoring(detection=F(1, 2), false_flag=F(1, 10)))
-    res = critical_deltas(model, ["punish:2"], exact=True)
-    assert res.nash_method.startswith("exact")
-    (ppe,) = res.ppe
-    assert ppe.lo == ppe.hi and not isinstance(ppe.lo, F)  # one irrational point
-    (nash,) = res.nash
-    assert nash.lo == nash.hi and abs(nash.lo - ppe.lo) < 1e-15

@@ -31,14 +31,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from models.errors import ModelError
+from models.errors import ModelError, SolverError
 from models.monitoring import AttributionMonitoring, Monitoring, signal_structure
 from models.repeated import RepeatedModel
-from solver.numeric.blas import single_blas_thread
+from solver.numeric.blas import blas_threads
 from solver.repeated.binding import bind_profile
 from solver.repeated.chain import Chain, build_chain
-from solver.repeated.checks import MIN_FLOAT_PATIENCE
-from solver.stage.payoffs import TOL
+from solver.repeated.checks import MIN_FLOAT_PATIENCE, gain_tolerance
 
 __all__ = ["BatchResult", "evaluate_batch"]
 
@@ -48,6 +47,8 @@ CHUNK = 256
 
 @dataclass(frozen=True, eq=False)
 class BatchResult:
+    """Values and verdicts at every point; the arrays are read-only."""
+
     delta: np.ndarray  # (B,)
     detection: np.ndarray | None
     false_flag: np.ndarray | None
@@ -55,6 +56,11 @@ class BatchResult:
     values: np.ndarray  # (B, N) discounted values from the initial distribution
     max_gain: np.ndarray  # (B, N) largest one-shot gain over reachable joint states
     ppe: np.ndarray  # (B,) bool
+
+    def __post_init__(self) -> None:
+        for arr in (self.delta, self.detection, self.false_flag, self.tremble, self.values, self.max_gain, self.ppe):
+            if arr is not None:
+                arr.setflags(write=False)
 
 
 def _broadcast(name: str, value: object, size: int) -> np.ndarray | None:
@@ -70,33 +76,38 @@ def _broadcast(name: str, value: object, size: int) -> np.ndarray | None:
     return arr
 
 
-def _statuses(label: str) -> list[str]:
-    return label.split(",")
+def _signal_probabilities(model: RepeatedModel, mon: AttributionMonitoring, det: np.ndarray,
+                          ff: np.ndarray) -> np.ndarray:
+    """``P[b, a_actual, y]`` for attribution monitoring at every point ``(det[b], ff[b])``, vectorised.
 
+    The probabilities come from the one derivation, :func:`models.monitoring.signal_structure`: for each
+    actual profile and signal, ``P(y | a)`` is a product over the players of one factor each, linear in that
+    player's blame rate (the detection rate if they attacked, the false-flag rate if not).  So it is a
+    polynomial of degree at most ``N`` in the detection rate and ``N`` in the false-flag rate, and the
+    structure evaluated exactly at the ``(N + 1)^2`` nodes ``(j/N, k/N)`` determines it: Lagrange
+    interpolation between them gives every point.
+    """
+    n = model.game.n_players
+    nodes = [Fraction(j, n) for j in range(n + 1)]
+    rows = []
+    for alpha in nodes:
+        row = []
+        for beta in nodes:
+            s = signal_structure(model.game, replace(mon, detection=alpha, false_flag=beta))
+            row.append(np.asarray(s.prob, dtype=float).reshape(-1, s.n_signals))
+        rows.append(row)
+    table = np.array(rows)  # (N + 1, N + 1, A, Y)
 
-def _signal_probabilities(chain: Chain, mon: Monitoring, det: np.ndarray, ff: np.ndarray) -> np.ndarray:
-    """``P[b, a_actual, y]`` for attribution monitoring, vectorised over the points."""
-    s = chain.signals
-    game = chain.game
-    profiles = chain.profiles
-    clar = mon.clarification if isinstance(mon, AttributionMonitoring) else None
-    B = det.shape[0]
-    out = np.ones((B, len(profiles), s.n_signals))
-    for y, label in enumerate(s.labels):
-        for i, status in enumerate(_statuses(label)):
-            for k, a in enumerate(profiles):
-                attacked = a[i] in s.hostile[i]
-                blame = det if attacked else ff
-                if status == "clear":
-                    p = 1 - blame
-                elif clar is None:
-                    p = blame
-                else:
-                    clear_p = float(clar.deception if attacked else clar.effectiveness)
-                    p = blame * (clear_p if status == "cleared" else 1 - clear_p)
-                out[:, k, y] *= p
-    del game
-    return out
+    def basis(x: np.ndarray) -> np.ndarray:
+        """``L_j(x)`` of the nodes, for every point: ``(B, N + 1)``."""
+        out = np.ones((x.shape[0], n + 1))
+        for j, xj in enumerate(nodes):
+            for m, xm in enumerate(nodes):
+                if m != j:
+                    out[:, j] *= (x - float(xm)) / float(xj - xm)
+        return out
+
+    return np.einsum("bj,bk,jkay->bay", basis(det), basis(ff), table)
 
 
 def _trembles(chain: Chain, eps: np.ndarray) -> np.ndarray:
@@ -168,7 +179,6 @@ def _reachable_masks(model: RepeatedModel, strategies: Sequence[str], generic: M
     return masks
 
 
-@single_blas_thread
 def evaluate_batch(
     model: RepeatedModel,
     strategies: Sequence[str],
@@ -249,16 +259,17 @@ def evaluate_batch(
     edge_p = chain.edge_p.astype(float)
     payoffs = np.stack([p.reshape(-1) for p in chain.game.float_payoffs()], axis=1)  # (A, N)
     if isinstance(mon, AttributionMonitoring):
-        assert det is not None and ff is not None
-        Py = _signal_probabilities(chain, mon, det, ff)  # (B, A, Y)
+        if det is None or ff is None:
+            raise SolverError("internal: attribution rates missing in the batch")
+        Py = _signal_probabilities(model, mon, det, ff)  # (B, A, Y)
     else:
         base = np.asarray(signal_structure(model.game, mon).prob, dtype=float).reshape(len(chain.profiles), -1)
         Py = np.broadcast_to(base, (B,) + base.shape)
     cost = np.array([float(c) for c in chain.signals.cost])
     values = np.empty((B, n))
     gains = np.empty((B, n))
-    W = chain.deviation()[0]  # (S, A)
-    Wi = [[chain.deviation(i, b)[0] for b in range(chain.game.shape[i])] for i in range(n)]
+    W = chain.weights_and_events()[0]  # (S, A)
+    Wi = [[chain.weights_and_events(i, b)[0] for b in range(chain.game.shape[i])] for i in range(n)]
     diagonal = np.arange(S) * (S + 1)
 
     def solve_chunk(lo: int) -> None:
@@ -289,14 +300,16 @@ def evaluate_batch(
 
     # Chunks are independent and numpy releases the GIL in its linear algebra, so they run on a thread
     # per core (BLAS itself is held to one thread: see solver.numeric.blas).
+    # BLAS is held to one thread while they run (an explicit context: see solver.numeric.blas), since
+    # OpenBLAS threads on top of the chunk threads only contend on matrices this small.
     starts = range(0, B, CHUNK)
     workers = min(len(starts), workers if workers is not None else os.cpu_count() or 1)
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(solve_chunk, starts))
-    else:
-        for lo in starts:
-            solve_chunk(lo)
-    scale = max(1.0, float(np.max(np.abs(payoffs))))
-    ppe = np.all(gains <= (scale * (TOL * (1 - deltas) + 1e-13))[:, None], axis=1)
+    with blas_threads(1):
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(solve_chunk, starts))
+        else:
+            for lo in starts:
+                solve_chunk(lo)
+    ppe = np.all(gains <= gain_tolerance(chain.game.float_payoffs(), deltas)[:, None], axis=1)
     return BatchResult(deltas, det, ff, eps, values, np.maximum(gains, 0.0), ppe)

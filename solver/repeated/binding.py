@@ -23,7 +23,7 @@ from models.monitoring import (
     signal_structure,
 )
 from models.numbers import Number, to_exact
-from models.repeated import RepeatedModel
+from models.repeated import RepeatedModel, bind_strategy
 from solver.repeated.chain import Chain, build_chain
 
 __all__ = ["BoundProfile", "bind_profile", "profile_chain", "exact_inputs", "EXACT_MAX_STATES"]
@@ -65,7 +65,7 @@ def bind_profile(model: RepeatedModel, strategies: Sequence[str]) -> BoundProfil
             f"{', '.join(model.game.players)}), got {len(strategies)}"
         )
     signals = signal_structure(model.game, model.monitoring)
-    automata = tuple(bind(model.strategy(name), model.game, signals, i) for i, name in enumerate(names))
+    automata = tuple(bind_strategy(model, name, signals, i) for i, name in enumerate(names))
     return BoundProfile(model, tuple(names), signals, automata)
 
 
@@ -82,18 +82,21 @@ def profile_chain(
     if exact:
         profile = exact_inputs(profile)
     if exact is None:
-        if rational:
-            chain = build_chain(profile.model.game, profile.signals, profile.automata, exact=True,
-                                track_attacks=track_attacks)
-            if chain.n_states <= EXACT_MAX_STATES:
-                return chain, notes
-            notes.append(f"the joint chain has {chain.n_states} states, more than {EXACT_MAX_STATES}: "
+        # Decide from the chain's size before any exact work: the float chain has the same states (which
+        # states are reachable depends only on which probabilities are zero) and costs a fraction of the
+        # exact one, which is then built only when it will be used.
+        floats = build_chain(profile.model.game, profile.signals, profile.automata, exact=False,
+                             track_attacks=track_attacks)
+        if not rational:
+            return floats, notes
+        if floats.n_states > EXACT_MAX_STATES:
+            notes.append(f"the joint chain has {floats.n_states} states, more than {EXACT_MAX_STATES}: "
                          "floating point used (force exact arithmetic with --exact)")
-        return build_chain(profile.model.game, profile.signals, profile.automata, exact=False,
+            return floats, notes
+        return build_chain(profile.model.game, profile.signals, profile.automata, exact=True,
                            track_attacks=track_attacks), notes
     return build_chain(profile.model.game, profile.signals, profile.automata, exact=exact,
                        track_attacks=track_attacks), notes
-
 
 
 def _exact_row(values: Sequence[Number]) -> tuple[Fraction, ...]:

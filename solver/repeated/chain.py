@@ -11,18 +11,28 @@ which players actually attacked.  Each period:
 1. every player draws an intended action from ``sigma_i(q_i)``; a tremble
    replaces it, uniformly, by another action with probability ``epsilon``;
 2. payoffs and the event follow the profile actually played:
-   ``G[a, e]`` is the probability of event ``e`` given the *intended*
-   profile ``a``, and ``stage[a, i]`` player ``i``'s expected payoff
-   (clarification costs included);
+   ``event_given_intended[a, e]`` is the probability of event ``e`` given the
+   *intended* profile ``a``, and ``stage[a, i]`` player ``i``'s expected
+   payoff (clarification costs included);
 3. the signal that becomes public (this period's, or the queue's oldest)
    moves every automaton: ``q_i' ~ tau_i(q_i, y)``.
 
-So ``P[s, s'] = sum_e pe[s, e] K[s, e, s']`` with ``pe = W G``, where
-``W[s, a] = prod_i sigma_i(a_i | q_i)`` and ``K`` is the deterministic
-queue shift times the automata's transition (kept as a list of edges).  Deviations replace one
-player's row of ``W``.  The chain keeps every joint state reachable under
-*some* action sequence (deviations included), as the equilibrium checks
-need.
+Names used below (``s``, ``t`` joint states, ``a`` intended profiles, ``e`` events):
+
+* ``action_probabilities[i][s, a_i] = sigma_i(a_i | q_i(s))``;
+* intended weights ``W[s, a] = prod_i sigma_i(a_i | q_i(s))``
+  (:meth:`Chain.intended_weights`; a one-shot deviation of player ``i`` to
+  ``b`` replaces ``sigma_i`` by the point mass on ``b``);
+* event probabilities ``pe[s, e] = sum_a W[s, a] event_given_intended[a, e]``
+  (:meth:`Chain.event_probabilities`);
+* the next-state kernel ``K[s, e, t]``: the deterministic queue shift times
+  the automata's transitions, kept as a list of edges;
+* the transition ``P[s, t] = sum_e pe[s, e] K[s, e, t]``, and the expected
+  next value ``KV[s, e] = sum_t K[s, e, t] V(t)``
+  (:meth:`Chain.expected_next_value`).
+
+The chain keeps every joint state reachable under *some* action sequence
+(deviations included), as the equilibrium checks need.
 
 Exact (Fraction object arrays) when every input is rational and asked
 for; float64 otherwise.
@@ -33,7 +43,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -54,7 +64,11 @@ KRON_MAX = 4_096
 
 @dataclass(frozen=True, eq=False)
 class Chain:
-    """A profile's joint chain and the pieces from which deviations are built."""
+    """A profile's joint chain and the pieces from which deviations are built (see the module docstring).
+
+    The arrays are read-only.  Equality is identity (``eq=False``): two chains are the same chain only if
+    they are the same object, so the memo below cannot affect comparisons or hashing.
+    """
 
     exact: bool
     game: StageGame
@@ -64,15 +78,24 @@ class Chain:
     init: np.ndarray  # (S,) initial distribution over joint states
     events: tuple[tuple[int, tuple[bool, ...] | None], ...]  # (signal, actual hostile flags or None)
     profiles: tuple[tuple[int, ...], ...]  # intended profiles, C order
-    G: np.ndarray  # (A, E) event probabilities given the intended profile
+    event_given_intended: np.ndarray  # (A, E) probability of each event given the intended profile
     stage: np.ndarray  # (A, N) expected stage payoffs given the intended profile
     attack: np.ndarray  # (A,) probability that somebody actually attacks, given the intended profile
-    sig: tuple[np.ndarray, ...]  # per player: (S, A_i) mixed action in each joint state
+    action_probabilities: tuple[np.ndarray, ...]  # per player: (S, A_i) mixed action in each joint state
     edge_s: np.ndarray  # next-state kernel as edges: from state edge_s on event edge_e
     edge_e: np.ndarray  # to state edge_t with probability edge_p
     edge_t: np.ndarray
     edge_p: np.ndarray
     delay: int
+    #: Memo of :meth:`weights_and_events`, filled on first use (the equilibrium checks ask for the same
+    #: pairs over and over).  Not part of the chain's value: excluded from init, repr and comparison.
+    _weights_memo: dict[tuple[int | None, int | None], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for arr in (self.init, self.event_given_intended, self.stage, self.attack, *self.action_probabilities,
+                    self.edge_s, self.edge_e, self.edge_t, self.edge_p):
+            arr.setflags(write=False)
 
     @property
     def n_states(self) -> int:
@@ -90,11 +113,12 @@ class Chain:
 
     # -- profile weights --------------------------------------------------------------------------
 
-    def weights(self, player: int | None = None, action: int | None = None) -> np.ndarray:
-        """``W[s, a]``: probability of intended profile ``a`` in state ``s``.
+    def intended_weights(self, player: int | None = None, action: int | None = None) -> np.ndarray:
+        """``W[s, a] = prod_i sigma_i(a_i | q_i(s))``: probability of intended profile ``a`` in state ``s``.
 
         With ``player`` and ``action`` given, that player intends ``action``
         for sure (a one-shot deviation) and the others follow the profile.
+        A new, writable array.
         """
         S = self.n_states
         W = np.ones((S, len(self.profiles)), dtype=object if self.exact else float)
@@ -105,33 +129,36 @@ class Chain:
                     if a != action:
                         col = col * 0
                     continue
-                col = col * self.sig[i][:, a]
+                col = col * self.action_probabilities[i][:, a]
             W[:, k] = col
         return W
 
-    def deviation(self, player: int | None = None, action: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``(W, pe)`` of :meth:`weights` and :meth:`event_probabilities` for the profile (no arguments) or a
-        one-shot deviation, computed once per chain: the equilibrium checks ask for them over and over.
-        The arrays are read-only."""
-        cache: dict[tuple[int | None, int | None], tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault(
-            "_deviation_cache", {})
+
+    def weights_and_events(self, player: int | None = None,
+                           action: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(W, pe)``: :meth:`intended_weights` and ``pe = W event_given_intended``, for the profile (no
+        arguments) or for ``player``'s one-shot deviation to ``action``.
+
+        Computed once per chain and argument pair (memoised); the arrays are read-only.
+        """
         key = (player, action)
-        if key not in cache:
-            W = self.weights(player, action)
+        if key not in self._weights_memo:
+            W = self.intended_weights(player, action)
             pe = self.event_probabilities(W)
             W.setflags(write=False)
             pe.setflags(write=False)
-            cache[key] = (W, pe)
-        return cache[key]
+            self._weights_memo[key] = (W, pe)
+        return self._weights_memo[key]
+
 
     def policy_transition(self, player: int, policy: Sequence[int]) -> np.ndarray:
         """Dense ``P[s, s']`` when ``player`` plays the pure action ``policy[s]`` in each state ``s``."""
-        pe = np.stack([self.deviation(player, b)[1][s] for s, b in enumerate(policy)])
+        pe = np.stack([self.weights_and_events(player, b)[1][s] for s, b in enumerate(policy)])
         return self.transition_from_events(pe)
 
     def event_probabilities(self, W: np.ndarray | None = None) -> np.ndarray:
         """``pe[s, e]``: probability of each event in each state under weights ``W``."""
-        return (self.weights() if W is None else W) @ self.G
+        return (self.intended_weights() if W is None else W) @ self.event_given_intended
 
     def transition(self, W: np.ndarray | None = None) -> np.ndarray:
         """Dense ``P[s, s']`` under weights ``W`` (default: the profile itself)."""
@@ -152,8 +179,8 @@ class Chain:
         np.add.at(P, (self.edge_s, self.edge_t), w)
         return P
 
-    def expect(self, V: np.ndarray) -> np.ndarray:
-        """``KV[s, e] = E[V(s') | s, e]`` for a vector (or ``S x k`` matrix) ``V`` over joint states."""
+    def expected_next_value(self, V: np.ndarray) -> np.ndarray:
+        """``KV[s, e] = E[V(t) | s, e] = sum_t K[s, e, t] V(t)`` for a vector (or ``S x k`` matrix) ``V``."""
         S, E = self.n_states, len(self.events)
         shape = (S, E) + V.shape[1:]
         if self.exact:
@@ -167,9 +194,10 @@ class Chain:
         np.add.at(out, (self.edge_s, self.edge_e), contrib)
         return out
 
+
     def reward(self, W: np.ndarray | None = None) -> np.ndarray:
         """``r[s, i]``: expected stage payoff of each player in each state."""
-        W = self.weights() if W is None else W
+        W = self.intended_weights() if W is None else W
         return W @ self.stage
 
     def state_name(self, s: int) -> str:
@@ -234,7 +262,7 @@ def build_chain(
     event_index = {ev: e for e, ev in enumerate(event_list)}
     zero = Fraction(0) if exact else 0.0
     A, E = len(profiles), len(event_list)
-    G = np.full((A, E), zero, dtype=object if exact else float)
+    event_given = np.full((A, E), zero, dtype=object if exact else float)
     stage = np.full((A, n), zero, dtype=object if exact else float)
     attack = np.full(A, zero, dtype=object if exact else float)
     for k, intended in enumerate(profiles):
@@ -253,10 +281,10 @@ def build_chain(
                 py = prob[actual + (y,)]
                 if not py:
                     continue
-                G[k, event_index[(y, flags if tracked else None)]] += w * py
+                event_given[k, event_index[(y, flags if tracked else None)]] += w * py
                 for i in range(n):
                     stage[k, i] -= w * py * cost[y]
-    possible = [e for e in range(E) if any(G[k, e] for k in range(A))]
+    possible = [e for e in range(E) if any(event_given[k, e] for k in range(A))]
 
     taus = [_convert(b.tau, exact) for b in automata]
     sigmas = [_convert(b.sigma, exact) for b in automata]
@@ -292,8 +320,8 @@ def build_chain(
             "states (every pending signal is part of the state); use a shorter delay"
         )
     if L == 0 and int(np.prod([t.shape[0] for t in taus])) <= KRON_MAX:
-        return _no_delay_chain(game, signals, automata, exact, event_list, profiles, G, stage, attack, possible,
-                               taus, sigmas, inits)
+        return _no_delay_chain(game, signals, automata, exact, event_list, profiles, event_given, stage, attack,
+                               possible, taus, sigmas, inits)
 
     start_queue = tuple([-1] * L)
     init_states = []
@@ -335,13 +363,13 @@ def build_chain(
     init = np.full(S, zero, dtype=object if exact else float)
     for st, p in init_states:
         init[index[st]] += p
-    sig = tuple(np.array([sigmas[i][st[0][i]] for st in order], dtype=object if exact else float).reshape(S, -1)
-                for i in range(n))
-    return Chain(exact, game, signals, automata, tuple(order), init, tuple(event_list), profiles, G, stage, attack,
-                 sig, edge_s, edge_e, edge_t, edge_p, L)
+    action_probs = tuple(np.array([sigmas[i][st[0][i]] for st in order],
+                                  dtype=object if exact else float).reshape(S, -1) for i in range(n))
+    return Chain(exact, game, signals, automata, tuple(order), init, tuple(event_list), profiles, event_given, stage,
+                 attack, action_probs, edge_s, edge_e, edge_t, edge_p, L)
 
 
-def _no_delay_chain(game, signals, automata, exact, event_list, profiles, G, stage, attack, possible,  # type: ignore[no-untyped-def]
+def _no_delay_chain(game, signals, automata, exact, event_list, profiles, event_given, stage, attack, possible,
                     taus, sigmas, inits) -> Chain:
     """Without delay the joint move on a signal is the Kronecker product of the players' moves.
 
@@ -387,8 +415,10 @@ def _no_delay_chain(game, signals, automata, exact, event_list, profiles, G, sta
         edge_p.append(np.asarray(sub[rows, cols], dtype=dtype))
     states = tuple((tuple(int(q) for q in np.unravel_index(f, sizes)), ()) for f in order)
     init = np.asarray(init_full[idx], dtype=dtype)
-    sig = tuple(np.asarray(sigmas[i][[st[0][i] for st in states]], dtype=dtype).reshape(S, -1) for i in range(n))
-    return Chain(exact, game, signals, automata, states, init, tuple(event_list), profiles, G, stage, attack, sig,
+    action_probs = tuple(np.asarray(sigmas[i][[st[0][i] for st in states]], dtype=dtype).reshape(S, -1)
+                         for i in range(n))
+    return Chain(exact, game, signals, automata, states, init, tuple(event_list), profiles, event_given, stage, attack,
+                 action_probs,
                  np.concatenate(edge_s).astype(np.int64), np.concatenate(edge_e).astype(np.int64),
                  np.concatenate(edge_t).astype(np.int64), np.concatenate(edge_p) if edge_p else np.array([], dtype),
                  0)

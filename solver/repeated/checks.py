@@ -18,7 +18,7 @@ a Markov decision problem over the joint states; policy iteration (Howard
 1960) finds its optimal value ``W_i``.  The profile is Nash iff
 ``W_i <= V_i`` at the initial distribution for every player.
 
-Exact for rational inputs; floats compare with :data:`solver.numeric.pivoting.TOL`
+Exact for rational inputs; floats compare with :data:`solver.numeric.tolerance.TOL`
 relative to the payoff scale.
 
 References
@@ -31,18 +31,20 @@ R. A. Howard, Dynamic Programming and Markov Processes (1960).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from models.errors import ModelError
+from models.errors import ModelError, SolverError
 from models.numbers import Number, json_number
+from solver.numeric.tolerance import TIE, TOL, VALUE_ROUNDING, payoff_span
 from solver.repeated.chain import Chain
 from solver.repeated.markov import identity, solve
-from solver.stage.payoffs import TOL
 
-__all__ = ["Deviation", "PlayerCheck", "EquilibriumCheck", "one_shot_gains", "best_reply", "check_equilibrium"]
+__all__ = ["Deviation", "PlayerEquilibriumCheck", "EquilibriumCheck", "one_shot_gains", "best_reply",
+           "policy_advantage", "check_equilibrium", "MAX_POLICY_ITERATIONS"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,9 @@ class Deviation:
 
 
 @dataclass(frozen=True)
-class PlayerCheck:
+class PlayerEquilibriumCheck:
+    """One player's PPE and Nash verdicts in a repeated game, with the largest gains and where they are."""
+
     player: str
     ppe: bool
     ppe_gain: Number  # largest one-shot gain over reachable joint states (0 when none)
@@ -73,7 +77,7 @@ class PlayerCheck:
 class EquilibriumCheck:
     ppe: bool
     nash: bool
-    players: tuple[PlayerCheck, ...]
+    players: tuple[PlayerEquilibriumCheck, ...]
 
     @property
     def deviation(self) -> Deviation | None:
@@ -83,7 +87,16 @@ class EquilibriumCheck:
             return None
         top = max(float(d.gain) for d in devs)
         # the first player among those tied (up to rounding) with the largest gain
-        return next(d for d in devs if float(d.gain) >= top - 1e-12 * (1 + abs(top)))
+        return next(d for d in devs if float(d.gain) >= top - TIE * (1 + abs(top)))
+
+    @property
+    def nash_failure(self) -> PlayerEquilibriumCheck | None:
+        """The player whose best reply gains the most (the first of those tied), if any gains."""
+        failing = [p for p in self.players if p.nash_deviation is not None]
+        if not failing:
+            return None
+        top = max(float(p.nash_gain) for p in failing)
+        return next(p for p in failing if float(p.nash_gain) >= top - TIE * (1 + abs(top)))
 
     def to_dict(self) -> dict[str, Any]:
         dev = self.deviation
@@ -108,93 +121,181 @@ class EquilibriumCheck:
         }
 
 
+
 #: Float arithmetic cannot separate one-shot gains, which shrink like 1 - delta, from rounding below this.
 MIN_FLOAT_PATIENCE = 1e-9
 
 
-def _scale(chain: Chain) -> float:
-    return max(1.0, max(float(abs(v)) for arr in chain.game.payoffs for v in arr.flat))
+def gain_tolerance(payoffs: Sequence[np.ndarray], delta: Number | np.ndarray = 0.0) -> Any:
+    """Tolerance for float one-shot gains of a repeated game with these stage payoffs.
+
+    A gain is a difference of payoffs, of order ``(1 - delta)`` times their
+    range; the values it is computed from carry rounding of order the
+    largest payoff magnitude.  Both scale with the payoffs, so a game
+    scaled by any positive factor gets the same verdicts.  ``delta`` may be
+    an array (one tolerance per discount factor).
+    """
+    span, big = payoff_span(payoffs)
+    return TOL * (1 - np.asarray(delta, dtype=float)) * span + VALUE_ROUNDING * big
 
 
 def _tolerance(chain: Chain, delta: Number = 0.0) -> float:
-    """Tolerance for one-shot gains, which are of order ``(1 - delta)`` times the payoff scale."""
-    return _scale(chain) * (TOL * (1 - float(delta)) + 1e-13)
+    """Tolerance for the one-shot gains of ``chain``'s game (see :func:`gain_tolerance`)."""
+    return float(gain_tolerance(chain.game.payoffs, float(delta)))
 
 
 def one_shot_gains(chain: Chain, V: np.ndarray, delta: Number, player: int) -> np.ndarray:
     """``gain[s, b] = Q_i(s, b) - V_i(s)`` for every joint state and action of ``player``.
 
-    Computed in difference form, ``(1 - delta)(r_b - r) + delta (P_b - P) V``, which equals
-    ``Q - V`` when ``V`` is the profile's value: the rows of ``P_b - P`` sum to zero, so an error
-    of ``V`` along the constant vector (the ill-conditioned direction as ``delta -> 1``) cancels.
+    With ``W_b`` the intended weights when ``player`` intends ``b`` (``W`` for the profile), ``pe_b = W_b G``
+    the event probabilities and ``KV[s, e] = E[V_i(t) | s, e]`` the expected next value, this is computed in
+    difference form, ``(1 - delta)(W_b - W) u_i + delta ((pe_b - pe) * KV) 1``, which equals ``Q - V`` when
+    ``V`` is the profile's value: the rows of ``P_b - P`` sum to zero, so an error of ``V`` along the
+    constant vector (the ill-conditioned direction as ``delta -> 1``) cancels.
     """
-    KV = chain.expect(V[:, player])
-    W0, pe0 = chain.deviation()
-    r0 = W0 @ chain.stage[:, player]
-    base = (pe0 * KV).sum(axis=1)
+    expected_next = chain.expected_next_value(V[:, player])
+    weights, events = chain.weights_and_events()
+    reward = weights @ chain.stage[:, player]
+    base = (events * expected_next).sum(axis=1)
     cols = []
     for b in range(chain.game.shape[player]):
-        W, pe = chain.deviation(player, b)
-        step = (pe * KV).sum(axis=1) - base
-        cols.append((1 - delta) * (W @ chain.stage[:, player] - r0) + delta * step)
+        weights_b, events_b = chain.weights_and_events(player, b)
+        step = (events_b * expected_next).sum(axis=1) - base
+        cols.append((1 - delta) * (weights_b @ chain.stage[:, player] - reward) + delta * step)
     return np.stack(cols, axis=1)
 
 
-def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int) -> tuple[np.ndarray, np.ndarray]:
+#: Policy iteration on a finite MDP ends after finitely many improvements; this many means something is wrong.
+MAX_POLICY_ITERATIONS = 10_000
+
+
+def _policy_advantages(chain: Chain, V: np.ndarray, delta: Number, player: int, policy: Sequence[int],
+                       gains: np.ndarray | None = None) -> np.ndarray:
+    """``A_pi = (I - delta P_pi)^{-1} g_pi`` with ``g_pi(s) = gain[s, pi(s)]`` (see :func:`policy_advantage`)."""
+    S = chain.n_states
+    gains = one_shot_gains(chain, V, delta, player) if gains is None else gains
+    g = gains[np.arange(S), list(policy)]
+    return solve(identity(S, chain.exact) - delta * chain.policy_transition(player, policy), g, chain.exact)
+
+
+def policy_advantage(chain: Chain, V: np.ndarray, delta: Number, player: int, policy: Sequence[int]) -> Number:
+    """``init . (W_pi - V_i)``: what ``player`` gains, from the start, by the pure stationary ``policy``.
+
+    ``W_pi`` is the value of playing action ``policy[s]`` in every joint state ``s`` while the others follow
+    the profile, and ``V`` the profile's values.  The advantage ``A = W_pi - V_i`` solves
+    ``(I - delta P_pi) A = g_pi``, where ``g_pi(s)`` is the one-shot gain of ``policy[s]`` at ``s``
+    (:func:`one_shot_gains`): a small right-hand side, so ``A`` stays accurate as ``delta -> 1`` and near
+    the discount factors where it changes sign.  Nothing is rounded or thresholded: the sign is the float
+    (or exact) sign, so a bisection on it can locate a Nash edge to rounding precision.
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> from models import catalog
+    >>> from models.repeated import RepeatedModel
+    >>> from solver.repeated.binding import bind_profile, profile_chain
+    >>> from solver.repeated.markov import discounted
+    >>> chain, _ = profile_chain(bind_profile(RepeatedModel(catalog.load("prisoners-dilemma")), ["grim"]), True)
+    >>> V = discounted(chain.transition(), chain.reward(), F(1, 3), True)
+    >>> str(policy_advantage(chain, V, F(1, 3), 0, [1] * chain.n_states))  # defect for ever against grim
+    '2/3'
+    """
+    return chain.init @ _policy_advantages(chain, V, delta, player, policy)
+
+
+def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int, *,
+               tol: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Advantage ``W_i - V_i`` of an optimal reply, and that reply (a deterministic policy), by policy iteration.
 
-    With ``g_pi(s)`` the one-shot gain of playing ``pi(s)`` at ``s``, the advantage of following ``pi``
-    solves ``(I - delta P_pi) A = g_pi``: a small right-hand side, so it stays accurate as delta -> 1.
+    Howard's policy iteration: start from the best one-shot deviation at every state; evaluate
+    the current policy's advantage ``A`` (see :func:`policy_advantage`); at every state switch to the action
+    with the largest gain over the current policy's value, but only where it beats the current action by
+    more than ``tol``; stop when nothing switches.  Ties are broken by the lowest action index, so the run
+    is deterministic.  Each switch raises the policy's value (by at least the switching gain), so no policy
+    can come back in exact arithmetic; in floats a policy that comes back means the switches were rounding
+    noise, and the best policy of that cycle is returned.
+
+    Parameters
+    ----------
+    tol:
+        Smallest gain that makes a switch.  Default: 0 for exact chains, the float tolerance for gains
+        (:func:`_tolerance`) otherwise.  A smaller ``tol`` finds deviations that gain less (each evaluation
+        is still float), at the price of more iterations.
+
+    Raises
+    ------
+    SolverError
+        If it has not converged after :data:`MAX_POLICY_ITERATIONS` improvements.
     """
     k = chain.game.shape[player]
-    tol = 0 if chain.exact else _tolerance(chain, delta)
+    if tol is None:
+        tol = 0 if chain.exact else _tolerance(chain, delta)
     S = chain.n_states
-    zero = chain.zero()
-    advantage = np.full(S, zero, dtype=object if chain.exact else float)
-    policy: list[int] | None = None
-    for _ in range(10_000):
+    base = one_shot_gains(chain, V, delta, player)
+    policy = [max(range(k), key=base[s].__getitem__) for s in range(S)]  # the best one-shot deviations
+    advantage = _policy_advantages(chain, V, delta, player, policy, base)
+    seen: dict[tuple[int, ...], tuple[Number, np.ndarray]] = {}
+    for _ in range(MAX_POLICY_ITERATIONS):
+        seen[tuple(policy)] = (chain.init @ advantage, advantage)
         value = V.copy()
         value[:, player] = V[:, player] + advantage
         # gains over the current policy's value: one-shot gains against V shifted by delta P_b A
         gains = one_shot_gains(chain, value, delta, player)
-        if policy is not None:
-            own = np.array([gains[s, policy[s]] for s in range(S)], dtype=gains.dtype)
-            gains = gains - own[:, None]
-        best = [max(range(k), key=gains[s].__getitem__) for s in range(S)]
-        if policy is not None:
-            # keep the current action unless another is strictly better: guarantees termination
-            best = [policy[s] if gains[s, best[s]] <= tol else best[s] for s in range(S)]
-            if best == policy:
-                break
-        policy = best
-        g = one_shot_gains(chain, V, delta, player)[np.arange(S), policy]
-        advantage = solve(identity(S, chain.exact) - delta * chain.policy_transition(player, policy), g, chain.exact)
-    assert policy is not None
-    return advantage, np.array(policy)
+        own = gains[np.arange(S), policy]
+        gains = gains - own[:, None]
+        new = list(policy)
+        for s in range(S):
+            top = max(gains[s])
+            if top > tol:
+                new[s] = next(b for b in range(k) if gains[s, b] >= top)  # lowest index among the best
+        if new == policy:
+            return advantage, np.array(policy)
+        if tuple(new) in seen:  # floats only: a cycle of rounding-level switches; keep its best policy
+            cycle = max(seen.items(), key=lambda item: float(item[1][0]))
+            return cycle[1][1], np.array(cycle[0])
+        policy = new
+        advantage = _policy_advantages(chain, V, delta, player, policy, base)
+    raise SolverError(
+        f"the best reply of {chain.game.players[player]} did not converge after {MAX_POLICY_ITERATIONS} policy "
+        "improvements; try exact arithmetic (--exact)"
+    )
 
 
-def _first_departure(chain: Chain, policy: np.ndarray, player: int, start: int) -> int:
+def _first_departure(chain: Chain, policy: np.ndarray, player: int) -> int | None:
     """The first joint state, in breadth-first order along the best reply's own path, where it departs
-    from what the player's automaton would do."""
+    from what the player's automaton would do (plays an action the automaton does not play for sure).
+
+    None when there is none: then the reply follows the strategy wherever it goes, and its advantage
+    is zero in exact arithmetic.
+    """
     S = chain.n_states
     P = chain.policy_transition(player, policy.tolist())
+    slack = 0 if chain.exact else TOL
     seen = {s for s in range(S) if chain.init[s]}
     order = sorted(seen)
     k = 0
     while k < len(order):
         s = order[k]
         k += 1
-        if chain.sig[player][s, policy[s]] != 1:
+        if chain.action_probabilities[player][s, policy[s]] < 1 - slack:
             return s
         for t in range(S):
             if P[s, t] and t not in seen:
                 seen.add(t)
                 order.append(t)
-    return start
+    return None
 
 
 def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> EquilibriumCheck:
-    """PPE and Nash verdicts per player, with the largest gains and where they are."""
+    """PPE and Nash verdicts per player, with the largest gains and where they are.
+
+    Raises
+    ------
+    ModelError
+        A float ``delta`` too close to 1 for floating point.
+    SolverError
+        When the float best reply claims a gain but follows the strategy along its whole path (rounding).
+    """
     if not chain.exact and 1 - float(delta) < MIN_FLOAT_PATIENCE:
         raise ModelError(
             f"delta = {float(delta)!r} is too close to 1 for floating point (1 - delta < {MIN_FLOAT_PATIENCE:g}): "
@@ -203,15 +304,15 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
     tol = 0 if chain.exact else _tolerance(chain, delta)
     nash_tol = 0 if chain.exact else _tolerance(chain)
     zero = chain.zero()
-    start = int(np.argmax([float(p) for p in chain.init]))
     checks = []
     for i, name in enumerate(chain.game.players):
         gains = one_shot_gains(chain, V, delta, i)
-        s, b = np.unravel_index(int(np.argmax(np.asarray(gains, dtype=float))), gains.shape)
-        # the float argmax only locates the candidate; the value itself is exact when the chain is
-        top = max(gains.flat)
-        if top != gains[s, b]:
+        if chain.exact:
+            top = max(gains.flat)
             s, b = next((s2, b2) for (s2, b2), g in np.ndenumerate(gains) if g == top)
+        else:
+            s, b = np.unravel_index(int(np.argmax(gains)), gains.shape)
+            top = gains[s, b]
         gain = top if top > tol else zero
         ppe_dev = None
         if top > tol:
@@ -221,8 +322,13 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
         nash_ok = nash_gain <= nash_tol
         nash_dev = None
         if not nash_ok:
-            where = _first_departure(chain, policy, i, start)
+            where = _first_departure(chain, policy, i)
+            if where is None:
+                raise SolverError(
+                    f"the best reply of {name} gains {float(nash_gain):.3g} but plays the strategy's own actions "
+                    "along its whole path: floating-point rounding; use exact arithmetic (--exact)"
+                )
             nash_dev = Deviation(name, chain.state_name(where), chain.game.actions[i][int(policy[where])], nash_gain)
-        checks.append(PlayerCheck(name, bool(top <= tol), gain, ppe_dev, bool(nash_ok),
-                                  nash_gain if nash_gain > nash_tol else zero, nash_dev))
+        checks.append(PlayerEquilibriumCheck(name, bool(top <= tol), gain, ppe_dev, bool(nash_ok),
+                                             nash_gain if nash_gain > nash_tol else zero, nash_dev))
     return EquilibriumCheck(all(c.ppe for c in checks), all(c.nash for c in checks), tuple(checks))

@@ -13,10 +13,29 @@ profile's initial state.
     nobody ever attacks (then ``p_never_attack`` says how likely that is).
 ``mean_conflict_length``
     Mean length of a conflict episode (a maximal run of periods with an
-    attack) in the long run: the share of attack periods divided by the
-    rate at which episodes start.  None when there is no conflict in the
-    long run, or when conflict, once started, never ends (then
-    ``p_permanent_conflict`` is positive).
+    attack) in the long run.  The chain ends in one of its recurrent
+    classes ``C`` with probability ``w_C`` (absorption from the initial
+    state).  Within a class, by the ergodic theorem, the mean episode length
+    on almost every path is ``a_C / r_C``: the long-run share of attack
+    periods ``a_C = pi_C . attack`` over the rate at which episodes start,
+    ``r_C = P(no attack now, attack next period)`` under the class's
+    stationary law ``pi_C``.  The metric is the average of ``a_C / r_C``
+    over the classes with episodes (``a_C > 0`` and ``r_C > 0``), weighted
+    by ``w_C``: the expected long-run episode length of a path, given that
+    it ends where conflicts start and end.  Classes without attacks and
+    classes where conflict never ends (an attack in every period,
+    ``r_C = 0``) have no episode length and are left out; their weights
+    are ``p_endless_conflict`` and ``1 - p_endless_conflict -
+    p_episodic_conflict``.  None when no class with episodes is reached.
+``p_episodic_conflict``
+    Probability of ending in a class where conflict episodes start and end:
+    the weight behind ``mean_conflict_length``.
+``p_endless_conflict``
+    Probability of ending in a class where somebody actually attacks in
+    every period, so that conflict, once there, never ends (not even by a
+    tremble).  A null ``mean_conflict_length`` therefore means: no conflict
+    in the long run when ``p_endless_conflict`` is 0, endless conflict when
+    it is 1, and a mix of lasting peace and endless conflict in between.
 ``p_permanent_conflict``
     Probability of being absorbed into a recurrent class in which, in every
     state, some player intends to attack with certainty: a war that only
@@ -37,22 +56,23 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
+from models.errors import SolverError
 from models.numbers import Number, json_number
+from solver.numeric.tolerance import TOL
 from solver.repeated.chain import Chain
 from solver.repeated.markov import (
     ChainStructure,
     absorption,
     cesaro,
+    closed_components,
     discounted,
     identity,
+    nonzero_mask,
     solve,
     stationary,
     structure,
 )
-from solver.stage.payoffs import TOL
 
 __all__ = ["EscalationMetrics", "escalation_metrics"]
 
@@ -66,6 +86,8 @@ class EscalationMetrics:
     mean_conflict_length: Number | None
     p_permanent_conflict: Number
     innocent_punishments_per_100: Number
+    p_episodic_conflict: Number
+    p_endless_conflict: Number
 
     def to_dict(self) -> dict[str, Any]:
         def j(x: Number | None) -> Any:
@@ -79,6 +101,8 @@ class EscalationMetrics:
             "mean_conflict_length": j(self.mean_conflict_length),
             "p_permanent_conflict": j(self.p_permanent_conflict),
             "innocent_punishments_per_100": j(self.innocent_punishments_per_100),
+            "p_episodic_conflict": j(self.p_episodic_conflict),
+            "p_endless_conflict": j(self.p_endless_conflict),
         }
 
 
@@ -87,7 +111,7 @@ def _no_attack_events(chain: Chain) -> np.ndarray:
 
     Needs events that carry the attack flags (a chain built with ``track_attacks``).
     """
-    G0 = chain.G.copy()
+    G0 = chain.event_given_intended.copy()
     for e, (_, flags) in enumerate(chain.events):
         if flags is None or any(flags):
             G0[:, e] = chain.zero()
@@ -131,7 +155,8 @@ def _innocent_rate(chain: Chain, pe: np.ndarray) -> np.ndarray:
             candidates = [] if head < 0 else [(head, Fraction(1) if chain.exact else 1.0)]
         for e, w in candidates:
             y, flags = chain.events[e]
-            assert flags is not None, "innocent punishments need a chain with attack flags"
+            if flags is None:
+                raise SolverError("escalation metrics need a chain built with track_attacks=True")
             for j in chain.signals.blamed[y]:
                 if flags[j]:
                     continue  # j really attacked: not innocent
@@ -148,8 +173,7 @@ def escalation_metrics(chain: Chain, delta: Number | None = None) -> EscalationM
     only for the discounted attack share.
     """
     exact = chain.exact
-    W = chain.weights()
-    pe = chain.event_probabilities(W)
+    W, pe = chain.weights_and_events()
     P = chain.transition_from_events(pe)
     st = structure(P)
     attack = W @ chain.attack  # (S,) probability of an actual attack this period
@@ -162,23 +186,46 @@ def escalation_metrics(chain: Chain, delta: Number | None = None) -> EscalationM
     P0 = chain.transition_from_events(W @ G0)
     first, p_never = _first_attack(P0, init, exact)
 
-    # episodes: start rate = long-run P(no attack now, attack next period)
-    dist = _cesaro_distribution(P, init, st, exact)
-    start_rate = dist @ (P0 @ attack)
-    if _is_zero(long_run, exact) or _is_zero(start_rate, exact):
-        mean_len = None
-    else:
-        mean_len = long_run / start_rate
+    B = absorption(P, st, exact)
+    weights = [init @ B[:, c] for c in range(len(st.classes))]
+    mean_len, p_episodic, p_endless = _episodes(P, P0, attack, st, weights, exact)
 
     # permanent conflict: recurrent classes in which some player surely intends to attack everywhere
     intends = _intends_attack(chain)
-    B = absorption(P, st, exact)
     p_war = chain.zero()
     for c, cls in enumerate(st.classes):
         if all((intends[s] == 1) if exact else (float(intends[s]) >= 1 - TOL) for s in cls):
-            p_war += init @ B[:, c]
+            p_war += weights[c]
+    dist = _cesaro_distribution(P, st, weights, exact)
     innocent = dist @ _innocent_rate(chain, pe) * 100
-    return EscalationMetrics(long_run, disc, first, p_never, mean_len, p_war, innocent)
+    return EscalationMetrics(long_run, disc, first, p_never, mean_len, p_war, innocent, p_episodic, p_endless)
+
+
+def _episodes(P: np.ndarray, P0: np.ndarray, attack: np.ndarray, st: ChainStructure, weights: list[Number],
+              exact: bool) -> tuple[Number | None, Number, Number]:
+    """``(mean_conflict_length, p_episodic_conflict, p_endless_conflict)`` of the module docstring.
+
+    A class is classified by the structure of the chain, not by a float threshold: it has no attacks when
+    ``attack`` is zero on all of it, and endless conflict when no attack-free period can be followed by an
+    attack there (``P0 attack`` is zero on all of it; a sum of nonnegative products is zero only when every
+    term is).  Otherwise ``a_C`` and ``r_C`` are positive.
+    """
+    zero = Fraction(0) if exact else 0.0
+    starts = P0 @ attack  # (S,) P(no attack now, attack next period)
+    attack_nz, starts_nz = nonzero_mask(attack), nonzero_mask(starts)
+    total = p_episodic = p_endless = zero
+    for c, cls in enumerate(st.classes):
+        idx = list(cls)
+        if not attack_nz[idx].any():
+            continue
+        if not starts_nz[idx].any():
+            p_endless += weights[c]
+            continue
+        pi = stationary(P, cls, exact)
+        total += weights[c] * (pi @ attack[idx]) / (pi @ starts[idx])
+        p_episodic += weights[c]
+    mean_len = None if _is_zero(p_episodic, exact) else total / p_episodic
+    return mean_len, p_episodic, p_endless
 
 
 def _intends_attack(chain: Chain) -> np.ndarray:
@@ -195,12 +242,11 @@ def _is_zero(x: Number, exact: bool) -> bool:
     return x == 0 if exact else abs(float(x)) <= TOL
 
 
-def _cesaro_distribution(P: np.ndarray, init: np.ndarray, st: ChainStructure, exact: bool) -> np.ndarray:
-    """Long-run share of time in each state from ``init``: each class's stationary law, weighted by absorption."""
-    B = absorption(P, st, exact)
+def _cesaro_distribution(P: np.ndarray, st: ChainStructure, weights: list[Number], exact: bool) -> np.ndarray:
+    """Long-run share of time in each state: each class's stationary law times its absorption weight."""
     dist = np.full(P.shape[0], Fraction(0) if exact else 0.0, dtype=object if exact else float)
     for c, cls in enumerate(st.classes):
-        dist[list(cls)] = (init @ B[:, c]) * stationary(P, cls, exact)
+        dist[list(cls)] = weights[c] * stationary(P, cls, exact)
     return dist
 
 
@@ -216,14 +262,12 @@ def _first_attack(P0: np.ndarray, init: np.ndarray, exact: bool) -> tuple[Number
     S = P0.shape[0]
     zero = Fraction(0) if exact else 0.0
     one = Fraction(1) if exact else 1.0
-    mask = np.array([[bool(P0[i, j]) for j in range(S)] for i in range(S)], dtype=bool).reshape(S, S)
-    k, labels = connected_components(csr_matrix(mask.astype(np.int8)), directed=True, connection="strong")
+    labels, closed = closed_components(nonzero_mask(P0).reshape(S, S))
     rows = P0.sum(axis=1)
     safe = np.zeros(S, dtype=bool)
-    for c in range(k):
+    for c in np.flatnonzero(closed):
         members = np.flatnonzero(labels == c)
-        closed = all(labels[j] == c for i in members for j in np.flatnonzero(mask[i]))
-        if closed and all(_is_zero(rows[i] - 1, exact) for i in members):
+        if all(_is_zero(rows[i] - 1, exact) for i in members):
             safe[members] = True
     rest = np.flatnonzero(~safe)
     u = np.full(S, zero, dtype=object if exact else float)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,6 @@ from models.errors import ModelError
 from models.monitoring import monitoring_to_mapping
 from models.numbers import Number, is_exact, json_number, to_exact
 from models.repeated import RepeatedModel, check_delta
-from solver.numeric.blas import single_blas_thread
 from solver.repeated.binding import bind_profile, profile_chain
 from solver.repeated.checks import EquilibriumCheck, check_equilibrium
 from solver.repeated.escalation import EscalationMetrics, escalation_metrics
@@ -38,13 +37,47 @@ DELAY_NOTE = (
 )
 
 
+class ReadOnlyDict(dict):
+    """A dict that refuses every change (so a frozen result stays frozen), and still is a dict for JSON
+    and for ``isinstance(x, dict)``."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("this mapping is part of a frozen result and cannot be changed")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (ReadOnlyDict, (dict(self),))
+
+
+def freeze(value: Any) -> Any:
+    """A read-only copy of a JSON-like value: mappings become :class:`ReadOnlyDict`, lists tuples."""
+    if isinstance(value, Mapping):
+        return ReadOnlyDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """The plain JSON form (dicts and lists) of a value made by :func:`freeze`."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class RepeatedResult:
+    """What :func:`evaluate` returns: immutable (the monitoring table is a :class:`ReadOnlyDict`)."""
+
     exact: bool
     delta: Number
     players: tuple[str, ...]
     strategies: tuple[str, ...]
-    monitoring: dict[str, Any]
+    monitoring: Mapping[str, Any]  # the [monitoring] table of the model, read-only
     values: tuple[Number, ...]  # discounted, normalised, from the initial state
     average: tuple[Number, ...]  # long-run average
     equilibrium: EquilibriumCheck
@@ -59,7 +92,7 @@ class RepeatedResult:
             "delta": json_number(self.delta),
             "players": list(self.players),
             "strategies": list(self.strategies),
-            "monitoring": self.monitoring,
+            "monitoring": thaw(self.monitoring),
             "values": [json_number(v) for v in self.values],
             "average": [json_number(v) for v in self.average],
             "equilibrium": self.equilibrium.to_dict(),
@@ -69,7 +102,6 @@ class RepeatedResult:
         }
 
 
-@single_blas_thread
 def evaluate(
     model: RepeatedModel, strategies: Sequence[str], delta: object, *, exact: bool | None = None
 ) -> RepeatedResult:
@@ -109,15 +141,15 @@ def evaluate(
         notes.append(DELAY_NOTE)
     values = tuple(_plain(x, chain.exact) for x in chain.init @ V)
     average = tuple(_plain(x, chain.exact) for x in chain.init @ avg)
-    return RepeatedResult(chain.exact, dd, model.game.players, profile.names, monitoring_to_mapping(model.monitoring),
-                          values, average, check, metrics, chain.n_states, tuple(notes))
+    return RepeatedResult(chain.exact, dd, model.game.players, profile.names,
+                          freeze(monitoring_to_mapping(model.monitoring)), values, average, check, metrics,
+                          chain.n_states, tuple(notes))
 
 
 def _plain(x: object, exact: bool) -> Number:
     return to_exact(x) if exact else float(np.asarray(x, dtype=float))  # type: ignore[arg-type]
 
 
-@single_blas_thread
 def horizon_average(model: RepeatedModel, strategies: Sequence[str], periods: int, *,
                     exact: bool | None = None) -> tuple[Number, ...]:
     """Expected average payoff per period over the first ``periods`` periods (a finite horizon).

@@ -31,7 +31,8 @@ from scipy.sparse.csgraph import connected_components
 from models.errors import SolverError
 from solver.numeric import linalg as exact_linalg
 
-__all__ = ["solve", "discounted", "ChainStructure", "structure", "cesaro", "absorption", "identity"]
+__all__ = ["solve", "discounted", "ChainStructure", "structure", "closed_components", "nonzero_mask", "stationary",
+           "cesaro", "absorption", "identity"]
 
 
 def identity(n: int, exact: bool) -> np.ndarray:
@@ -69,19 +70,36 @@ class ChainStructure:
     component: np.ndarray  # SCC label of every state
 
 
+def closed_components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Strongly connected components of the directed graph ``mask[i, j]`` (an edge i -> j), and which are closed.
+
+    Returns ``(labels, closed)``: the component of every node, and for every component whether no edge
+    leaves it.  (Tarjan's algorithm, via SciPy.)
+    """
+    graph = csr_matrix(np.asarray(mask, dtype=np.int8))
+    k, labels = connected_components(graph, directed=True, connection="strong")
+    closed = np.ones(k, dtype=bool)
+    rows, cols = np.asarray(mask, dtype=bool).nonzero()
+    leaving = labels[rows] != labels[cols]
+    closed[np.unique(labels[rows[leaving]])] = False
+    return labels, closed
+
+
+def nonzero_mask(P: np.ndarray) -> np.ndarray:
+    """``P != 0`` for a float or a Fraction (object) matrix."""
+    if P.dtype == object:
+        return np.array([bool(x) for x in P.flat], dtype=bool).reshape(P.shape)
+    return np.asarray(P != 0)
+
+
 def structure(P: np.ndarray) -> ChainStructure:
     """Recurrent classes (closed communicating classes) and transient states."""
     n = P.shape[0]
-    mask = np.array([[bool(P[i, j]) for j in range(n)] for i in range(n)]) if P.dtype == object else P > 0
-    graph = csr_matrix(mask.astype(np.int8))
-    k, labels = connected_components(graph, directed=True, connection="strong")
-    closed = np.ones(k, dtype=bool)
-    rows, cols = mask.nonzero()
-    leaving = labels[rows] != labels[cols]
-    closed[np.unique(labels[rows[leaving]])] = False
-    classes = tuple(tuple(int(s) for s in np.flatnonzero(labels == c)) for c in range(k) if closed[c])
+    labels, closed = closed_components(nonzero_mask(P) if P.dtype == object else P > 0)
+    classes = tuple(tuple(int(s) for s in np.flatnonzero(labels == c)) for c in range(len(closed)) if closed[c])
     recurrent = {s for c in classes for s in c}
     transient = tuple(s for s in range(n) if s not in recurrent)
+    labels.setflags(write=False)
     return ChainStructure(tuple(sorted(classes)), transient, labels)
 
 

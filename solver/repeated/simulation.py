@@ -20,7 +20,7 @@ from models.errors import ModelError
 from models.numbers import json_number
 from solver.repeated.binding import BoundProfile
 
-__all__ = ["Period", "Timeline", "simulate_path", "simulate_values", "ValueEstimate"]
+__all__ = ["Period", "Timeline", "simulate_path", "simulate_values", "ValueEstimate", "PathSample", "simulate_paths"]
 
 SCHEMA_VERSION = 1
 MAX_PERIODS = 1_000_000
@@ -194,3 +194,63 @@ def simulate_values(profile: BoundProfile, delta: float, *, paths: int = 2000, s
     return ValueEstimate(tuple(float(v) for v in totals.mean(axis=0)),
                          tuple(float(v) for v in totals.std(axis=0, ddof=1) / math.sqrt(paths)), paths, H,
                          scale * delta**H)
+
+
+@dataclass(frozen=True, eq=False)
+class PathSample:
+    """Many simulated paths, period by period, as read-only integer arrays (``paths`` rows).
+
+    ``states[p, t, i]`` is player ``i``'s automaton state at the start of period ``t`` (``t = 0 .. periods``:
+    the last one is the state after the last period); ``intended`` and ``actual[p, t, i]`` the action
+    indices; ``signal[p, t]`` the signal period ``t`` produced; ``revealed[p, t]`` the signal that became
+    public at its end (-1: nothing yet, during the first ``delay`` periods).
+    """
+
+    states: np.ndarray  # (paths, periods + 1, N)
+    intended: np.ndarray  # (paths, periods, N)
+    actual: np.ndarray  # (paths, periods, N)
+    signal: np.ndarray  # (paths, periods)
+    revealed: np.ndarray  # (paths, periods)
+
+
+def simulate_paths(profile: BoundProfile, periods: int, paths: int, seed: int) -> PathSample:
+    """``paths`` independent sample paths of ``periods`` periods from the initial states, vectorised.
+
+    Each period is drawn exactly as :func:`simulate_path` describes (the draws are made in another order, so
+    the paths differ from :func:`simulate_path`'s for the same seed).  Memory grows like
+    ``paths * periods * N``.
+    """
+    if periods < 1 or paths < 1 or periods * paths > 50 * MAX_PERIODS:
+        raise ModelError(f"simulate_paths: give 1 <= periods, 1 <= paths and periods * paths <= {50 * MAX_PERIODS}")
+    m = _Model(profile)
+    rng = np.random.default_rng(seed)
+    n = m.n
+    states = np.empty((paths, periods + 1, n), dtype=np.int64)
+    intended = np.empty((paths, periods, n), dtype=np.int64)
+    actual = np.empty((paths, periods, n), dtype=np.int64)
+    signal = np.empty((paths, periods), dtype=np.int64)
+    revealed = np.full((paths, periods), -1, dtype=np.int64)
+    q = np.stack([_draw(rng, np.broadcast_to(m.init[i], (paths, len(m.init[i])))) for i in range(n)], axis=1)
+    queue = np.full((paths, m.delay), -1, dtype=np.int64)
+    flat_prob = m.prob.reshape(-1, m.prob.shape[-1])
+    strides = np.array([int(np.prod(m.shape[i + 1:])) for i in range(n)], dtype=np.int64)
+    for t in range(periods):
+        states[:, t] = q
+        want = np.stack([_draw(rng, m.sigma[i][q[:, i]]) for i in range(n)], axis=1)
+        acts = np.stack([_tremble(rng, want[:, i], m.shape[i], m.eps) for i in range(n)], axis=1)
+        y = _draw(rng, flat_prob[acts @ strides])
+        intended[:, t], actual[:, t], signal[:, t] = want, acts, y
+        if m.delay:
+            shown = queue[:, 0].copy()
+            queue = np.concatenate([queue[:, 1:], y[:, None]], axis=1)
+        else:
+            shown = y
+        revealed[:, t] = shown
+        moving = shown >= 0
+        for i in range(n):
+            nxt = _draw(rng, m.tau[i][q[:, i], np.maximum(shown, 0)])
+            q[:, i] = np.where(moving, nxt, q[:, i])
+    states[:, periods] = q
+    for arr in (states, intended, actual, signal, revealed):
+        arr.setflags(write=False)
+    return PathSample(states, intended, actual, signal, revealed)

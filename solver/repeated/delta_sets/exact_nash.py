@@ -15,7 +15,7 @@ from solver.repeated.checks import best_reply, one_shot_gains
 from solver.repeated.delta_sets.intervals import Interval, intersect, merge
 from solver.repeated.markov import discounted, identity
 
-__all__ = ["exact_nash_intervals", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
+__all__ = ["exact_nash_intervals", "SweepGaveUp", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
 
 #: Joint states up to which the Nash set is computed exactly by default (its polynomials have degree 2S + 1,
 #: and the time grows fast: 0.6 s for 2 states, 2 s for 16, 7 s for 25); ``exact=True`` lifts the limit.
@@ -118,8 +118,19 @@ def _point(r: Root) -> Number:
     return r.exact if r.exact is not None else r.approx
 
 
-def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[Interval] | None:
-    """Every delta in (0, 1) where ``player`` has no profitable deviation; None if the sweep gives up."""
+class SweepGaveUp(Exception):
+    """The exact Nash sweep stopped before delta = 1; the message says why (the caller falls back to the grid)."""
+
+
+def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[Interval]:
+    """Every delta in (0, 1) where ``player`` has no profitable deviation.
+
+    Raises
+    ------
+    SweepGaveUp
+        After :data:`MAX_PIECES` optimal-policy pieces, or when no policy found just right of a breakpoint
+        is optimal there (30 ever closer attempts).
+    """
     out: list[Interval] = []
     x: Fraction = Fraction(0)
     start: Root = Root(x, x)  # the current piece starts here (an isolating interval after an irrational break)
@@ -135,7 +146,8 @@ def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[I
                 break
             step /= 8
         else:
-            return None
+            raise SweepGaveUp(f"no optimal best reply of {chain.game.players[player]} found just after "
+                              f"delta = {float(x):.6g}")
         hi = end.exact if end.exact is not None else end.lo
         if not gain:  # following the strategy is a best reply on the whole piece (joined up by _merge)
             lo_pt, hi_pt = _point(start), _point(end)
@@ -155,16 +167,21 @@ def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[I
             return merge(out)
         start = end
         x = end.exact if end.exact is not None else end.hi
-    return None
+    raise SweepGaveUp(f"the best reply of {chain.game.players[player]} changes more than {MAX_PIECES} times "
+                      f"(followed up to delta = {float(x):.6g})")
 
 
-def exact_nash_intervals(chain: Chain) -> list[Interval] | None:
+def exact_nash_intervals(chain: Chain) -> list[Interval]:
+    """The exact Nash set in (0, 1) of an exact chain.
+
+    Raises
+    ------
+    SweepGaveUp
+        When the sweep of some player gives up (see :func:`_exact_nash_player`).
+    """
     sigma = _SigmaValues(chain)
     result: list[Interval] = [Interval(Fraction(0), Fraction(1), False, False)]
     for i in range(chain.n_players):
-        mine = _exact_nash_player(chain, i, sigma)
-        if mine is None:
-            return None
-        result = intersect(result, mine)
+        result = intersect(result, _exact_nash_player(chain, i, sigma))
     return result
 
