@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import models
+from models import catalog
+from models.formats import read_game
 from solver.cli.app import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -69,10 +72,15 @@ def test_solve_table_for_a_degenerate_game():
 
 
 def test_solve_lemke_howson_and_pure():
+    # Stag hunt, Row [[4, 0], [3, 3]] (symmetric). Dropping label 2 (Row's Hare) first makes Column's best reply
+    # Hare (3 > 0 against Hare), and Row's best reply to Hare is Hare (3 > 0): the path ends at (Hare, Hare).
     res = run("solve", "catalog:stag-hunt", "--method", "lemke-howson", "--label", "2", "--json")
-    assert res.exit_code == 0 and len(json.loads(res.stdout)["equilibria"]) == 1
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["equilibria"] == [{"profile": [["0", "1"], ["0", "1"]], "payoffs": ["3", "3"],
+                                                     "component": None}]
     res = run("solve", "catalog:volunteers-dilemma")
-    assert res.exit_code == 0 and "mixed equilibria of games with 3 players are not computed yet" in res.stdout
+    assert res.exit_code == 0 and "mixed equilibria of games with 3 players are not computed yet" in res.stderr
+    assert "not computed" not in res.stdout
 
 
 def test_verify_exit_codes():
@@ -87,8 +95,14 @@ def test_verify_exit_codes():
 
 def test_analyze_json_sections():
     doc = json.loads(run("analyze", "catalog:prisoners-dilemma", "--json", "--weak").stdout)
-    assert set(doc) >= {"dominance", "pure_equilibria", "minmax", "correlated"}
+    assert set(doc) == {"schema_version", "model", "exact", "players", "actions", "dominance", "pure_equilibria",
+                        "minmax", "correlated"}
     assert [e["action"] for e in doc["dominance"]["strict"]["eliminated"]] == ["C", "C"]
+    # by hand: D strictly dominates C, so each player's minmax (and maxmin) is P = 1, reached by D against D,
+    # and (D, D) is the only pure equilibrium
+    assert [(p["minmax"], p["maxmin"]) for p in doc["minmax"]["players"]] == [("1", "1"), ("1", "1")]
+    assert [p["minmax_punishment"] for p in doc["minmax"]["players"]] == [[["0", "1"]], [["0", "1"]]]
+    assert doc["pure_equilibria"] == [{"profile": [["0", "1"], ["0", "1"]], "payoffs": ["1", "1"], "component": None}]
     only = json.loads(run("analyze", "catalog:matching-pennies", "--only", "minmax", "--json").stdout)
     assert "dominance" not in only and only["minmax"]["value"] == "0"
 
@@ -106,18 +120,30 @@ def test_convert_and_catalog(tmp_path):
     again = run("convert", "catalog:prisoners-dilemma", str(out))
     assert again.exit_code == 1
     assert again.stderr == f"detente: error: {out}: already exists; use --force to replace it\n"
-    assert run("convert", str(out), "-", "--to", "json").stdout.startswith("{")
+    back = read_game(run("convert", str(out), "-", "--to", "json").stdout, "json")
+    assert back == catalog.load("prisoners-dilemma").to_exact()  # through .nfg and back, nothing lost
+    assert [a.tolist() for a in back.payoffs] == [[[3, 0], [5, 1]], [[3, 5], [0, 1]]]
     assert run("convert", str(out), "-").exit_code == 2
     listing = run("catalog")
     assert "catalog:prisoners-dilemma" in listing.stdout and "2x2x2" in listing.stdout
     shown = run("catalog", "stag-hunt")
     assert shown.stdout.startswith('title = "Stag hunt"')
-    assert len(json.loads(run("catalog", "--json").stdout)["models"]) >= 9
+    files = {p.stem for p in Path(models.__file__).parent.joinpath("games").glob("*.toml")}
+    assert [m["name"] for m in json.loads(run("catalog", "--json").stdout)["models"]] == \
+        [f"catalog:{stem}" for stem in sorted(files)]
 
 
 def test_model_from_stdin():
     res = run("solve", "-", input='NFG 1 R "x" { "A" "B" } { 2 2 } 1 1 0 0 0 0 1 1')
     assert res.exit_code == 0 and "3 equilibria" in res.stdout
+    piped = run("solve", "--json", input='NFG 1 R "x" { "A" "B" } { 2 2 } 1 1 0 0 0 0 1 1')
+    assert piped.exit_code == 0 and piped.stderr == ""
+    doc = json.loads(piped.stdout)
+    # by hand: u(1, 1) = u(2, 2) = (1, 1), 0 elsewhere: the two pure matches and the uniform mix (payoff 1/2)
+    assert doc["model"] == "-"
+    assert sorted((e["profile"], e["payoffs"]) for e in doc["equilibria"]) == [
+        ([["0", "1"], ["0", "1"]], ["1", "1"]), ([["1", "0"], ["1", "0"]], ["1", "1"]),
+        ([["1/2", "1/2"], ["1/2", "1/2"]], ["1/2", "1/2"])]
 
 
 @pytest.mark.parametrize("args,text,stderr", [
@@ -154,7 +180,8 @@ def test_errors_exit_1(args, stderr):
 
 
 @pytest.mark.parametrize("args", [["solve", "--bogus"], ["verify", "catalog:cyber"], ["nope"],
-                                  ["solve", "--method", "magic"], ["convert", "catalog:cyber"]])
+                                  ["solve", "--method", "magic"], ["convert", "catalog:cyber"],
+                                  ["solve", "--exact", "--float"], ["solve", "--csv", "--json"]])
 def test_usage_errors_exit_2(args):
     assert run(*args).exit_code == 2
 

@@ -6,10 +6,12 @@ import click
 
 from models.doctrines import DOCTRINES, doctrine
 from models.errors import ModelError
-from models.repeated import check_delta
+from models.numbers import Number
 from solver.cli.options import (
+    DELTA,
     arithmetic_option,
     emit,
+    emit_text,
     load_profile_model,
     model_argument,
     output_options,
@@ -27,26 +29,24 @@ __all__ = ["repeated", "deltas", "simulate", "doctrines"]
 @click.command()
 @model_argument(required=False)
 @profile_options
-@click.option("--delta", default=None, metavar="D",
+@click.option("--delta", type=DELTA, default=None, metavar="D",
               help="Discount factor in [0, 1) (default: the model's [repeated] delta).")
 @arithmetic_option
 @output_options
-def repeated(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: str | None,
-             false_flag: str | None, tremble: str | None, delay: int | None, delta: str | None,
-             exact: bool | None, as_json: bool, digits: int) -> None:
+def repeated(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: Number | None,
+             false_flag: Number | None, tremble: Number | None, delay: int | None, delta: Number | None,
+             exact: bool | None, as_json: bool, digits: int, decimals: bool) -> None:
     """Values, equilibrium check and escalation of a strategy profile in the repeated game.
 
-    Without MODEL, uses the built-in repeated cyber game (catalog:cyber).
+    Without MODEL, reads standard input when it is piped in, or else uses the built-in repeated cyber
+    game (catalog:cyber).
     """
-    rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
-    if delta is None:
-        if rep.delta is None:
-            raise ModelError("give --delta: the model sets no [repeated] delta")
-        d: object = rep.delta
-    else:
-        d = check_delta(delta, field="--delta")
+    spec, rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
+    d = rep.delta if delta is None else delta
+    if d is None:
+        raise ModelError("give --delta: the model sets no [repeated] delta")
     result = evaluate(rep, strategies, d, exact=exact)
-    emit(result, as_json, lambda: render_repeated(result, rep.game.title, digits))
+    emit(result, as_json, lambda: render_repeated(result, rep.game.title, digits, decimals), spec)
 
 
 @click.command()
@@ -54,13 +54,13 @@ def repeated(model: str | None, fmt: str | None, strategies: tuple[str, ...], de
 @profile_options
 @arithmetic_option
 @output_options
-def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: str | None,
-           false_flag: str | None, tremble: str | None, delay: int | None, exact: bool | None, as_json: bool,
-           digits: int) -> None:
+def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: Number | None,
+           false_flag: Number | None, tremble: Number | None, delay: int | None, exact: bool | None, as_json: bool,
+           digits: int, decimals: bool) -> None:
     """Every discount factor for which the profile is a PPE, and for which it is Nash."""
-    rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
+    spec, rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
     result = delta_intervals(rep, strategies, exact=exact)
-    emit(result, as_json, lambda: render_deltas(result, rep.game.title, digits))
+    emit(result, as_json, lambda: render_deltas(result, rep.game.title, digits), spec)
 
 
 @click.command()
@@ -71,13 +71,13 @@ def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], dete
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
               help="Random seed, a whole number >= 0 (the same seed gives the same path).")
 @output_options
-def simulate(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: str | None,
-             false_flag: str | None, tremble: str | None, delay: int | None, periods: int, seed: int, as_json: bool,
-             digits: int) -> None:
+def simulate(model: str | None, fmt: str | None, strategies: tuple[str, ...], detection: Number | None,
+             false_flag: Number | None, tremble: Number | None, delay: int | None, periods: int, seed: int,
+             as_json: bool, digits: int, decimals: bool) -> None:
     """A seeded sample path: states, actions, signals and payoffs, period by period."""
-    rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
+    spec, rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
     timeline = simulate_path(bind_profile(rep, strategies), periods, seed)
-    emit(timeline, as_json, lambda: render_timeline(timeline, rep.game.title, digits))
+    emit(timeline, as_json, lambda: render_timeline(timeline, rep.game.title, digits, decimals), spec)
 
 
 @click.command()
@@ -85,6 +85,6 @@ def simulate(model: str | None, fmt: str | None, strategies: tuple[str, ...], de
 def doctrines(name: str | None) -> None:
     """List the library's doctrines, or print doctrine NAME's automaton (to copy into a model file)."""
     if name is None:
-        click.echo(render_doctrines(DOCTRINES))
+        emit_text(render_doctrines(DOCTRINES))
         return
-    click.echo(render_doctrine(doctrine(name)), nl=False)
+    emit_text(render_doctrine(doctrine(name)), nl=False)

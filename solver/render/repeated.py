@@ -6,17 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from models.automata import Automaton, automaton_to_mapping
+from models.errors import SolverError
 from models.formats.toml_format import dump_toml
 from models.numbers import Number, format_number
-from solver.render.text import num, percent, short, table
-from solver.repeated.delta_sets import DeltaIntervals, Interval
+from solver.render.text import arithmetic_text, num, percent, table
+from solver.repeated.delta_sets import GRID, DeltaIntervals, Interval
 from solver.repeated.evaluation import RepeatedResult
 from solver.repeated.simulation import Timeline
 
-__all__ = ["monitoring_text", "render_repeated", "render_deltas", "render_timeline", "render_doctrines", "render_doctrine"]
+__all__ = ["monitoring_text", "render_repeated", "render_deltas", "render_timeline", "render_doctrines",
+           "render_doctrine"]
 
 
-def monitoring_text(m: dict[str, Any]) -> str:
+def monitoring_text(m: Mapping[str, Any]) -> str:
     """One line describing the monitoring table of a result."""
     kind = m.get("kind", "perfect")
     parts = [str(kind)]
@@ -36,12 +38,16 @@ def monitoring_text(m: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def render_repeated(res: RepeatedResult, title: str, digits: int = 6) -> str:
-    arith = "exact arithmetic" if res.exact else "floating point"
+def render_repeated(res: RepeatedResult, title: str, digits: int = 6, decimals: bool = False) -> str:
+    """A profile's values, equilibrium check and escalation metrics.
+
+    The result's notes are not part of it: the command line prints them on stderr.
+    """
+    def short(x: Number | None, digits: int) -> str:
+        return num(x, digits, decimals)
+
     who = " vs ".join(res.strategies)
-    lines = [f"{title or 'Untitled game'}: {who}, delta = {num(res.delta, digits)}",
-             f"Monitoring: {monitoring_text(res.monitoring)}",
-             f"({arith}; {res.n_states} joint states)", ""]
+    lines = [""]
     rows = [[p, s, short(v, digits), short(a, digits)]
             for p, s, v, a in zip(res.players, res.strategies, res.values, res.average)]
     lines.append(table(["player", "strategy", "value", "long-run average"], rows))
@@ -64,11 +70,10 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6) -> str:
         lines.append(f"  Not a PPE: {dev.player} gains {short(dev.gain, digits)} by playing {dev.action} in joint "
                      f"state {dev.state}.")
     if not eq.nash:
-        failing = [c for c in eq.players if c.nash_deviation is not None]
-        top = max(float(c.nash_gain) for c in failing)
-        worst = next(c for c in failing if float(c.nash_gain) >= top - 1e-12 * (1 + abs(top)))
-        nd = worst.nash_deviation
-        assert nd is not None
+        worst = eq.nash_failure
+        nd = None if worst is None else worst.nash_deviation
+        if worst is None or nd is None:
+            raise SolverError("the Nash check failed but reports no deviation")
         lines.append(f"  Not a Nash equilibrium: {worst.player}'s best reply gains {short(nd.gain, digits)}; it "
                      f"first departs by playing {nd.action} in joint state {nd.state}.")
     elif not eq.ppe:
@@ -78,11 +83,18 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6) -> str:
     lines.append("Escalation")
     first = (f"{short(m.periods_to_first_attack, digits)}" if m.periods_to_first_attack is not None
              else f"never, with probability {short(m.p_never_attack, digits)}")
-    length = "-" if m.mean_conflict_length is None else f"{short(m.mean_conflict_length, digits)} periods"
-    if m.mean_conflict_length is None and not _is_zero(m.attack_share_long_run):
-        length = "endless (conflict never stops once it starts)"
-    elif m.mean_conflict_length is None:
+    endless = m.p_endless_conflict
+    if m.mean_conflict_length is not None:
+        length = f"{short(m.mean_conflict_length, digits)} periods"
+        if not _is_zero(endless):
+            length += (f" where conflicts end (probability {short(m.p_episodic_conflict, digits)}); endless with "
+                       f"probability {short(endless, digits)}")
+    elif _is_zero(endless):
         length = "no conflict in the long run"
+    elif _is_zero(1 - endless):
+        length = "endless (conflict never stops once it starts)"
+    else:
+        length = f"endless with probability {short(endless, digits)}, no conflict otherwise"
     rows = [
         ["share of periods with an attack, long run", percent(m.attack_share_long_run, digits)],
         ["share of periods with an attack, discounted", percent(m.attack_share_discounted, digits)],
@@ -92,9 +104,12 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6) -> str:
         ["punishments of an innocent player per 100 periods", short(m.innocent_punishments_per_100, digits)],
     ]
     lines.append(table(["metric", "value"], rows, "  "))
-    for note in res.notes:
-        lines.append(f"Note: {note}.")
-    return "\n".join(lines)
+    body = "\n".join(lines)
+    plural = "state)" if res.n_states == 1 else "states)"
+    head = [f"{title or 'Untitled game'}: {who}, delta = {num(res.delta, digits)}",
+            f"Monitoring: {monitoring_text(res.monitoring)}",
+            f"({arithmetic_text(res.exact, body, digits)}; {res.n_states} joint {plural}"]
+    return "\n".join(head) + "\n" + body
 
 
 def _is_zero(x: Number) -> bool:
@@ -102,28 +117,38 @@ def _is_zero(x: Number) -> bool:
 
 
 def render_deltas(res: DeltaIntervals, title: str, digits: int = 6) -> str:
+    """The PPE and Nash sets of discount factors, and the method that found each.
+
+    The ends 0 and 1 print as ``0`` and ``1``; an empty set found on the grid says so (a window narrower
+    than the grid spacing could have been missed).  The result's notes are not part of it: the command
+    line prints them on stderr.
+    """
     who = " vs ".join(res.strategies)
 
     def fmt(x: Number) -> str:
         return format_number(x, max(digits, 10))
 
-    def ivs(items: tuple[Interval, ...]) -> str:
-        return " and ".join(i.text(fmt) for i in items) if items else "none: for no discount factor in (0, 1)"
+    def ivs(items: tuple[Interval, ...], method: str) -> str:
+        if items:
+            return " and ".join(i.text(fmt) for i in items)
+        if method.startswith("grid"):
+            return (f"none found on the grid of {GRID} discount factors (a window narrower than its spacing, "
+                    f"1/{GRID}, could be missed)")
+        return "none: for no discount factor in (0, 1)"
 
     lines = [f"{title or 'Untitled game'}: {who}",
-             f"Perfect public equilibrium for delta in: {ivs(res.ppe)}",
-             f"Nash equilibrium for delta in: {ivs(res.nash)}",
+             f"Perfect public equilibrium for delta in: {ivs(res.ppe, res.ppe_method)}",
+             f"Nash equilibrium for delta in: {ivs(res.nash, res.nash_method)}",
              "",
              f"PPE method: {res.ppe_method}.",
              f"Nash method: {res.nash_method}."]
     if len(res.ppe) > 1 or (res.ppe and res.ppe[-1].hi != 1):
         lines.append("The PPE set is not a threshold: more patience can break the equilibrium.")
-    for note in res.notes:
-        lines.append(f"Note: {note}.")
     return "\n".join(lines)
 
 
-def render_timeline(tl: Timeline, title: str, digits: int = 6) -> str:
+def render_timeline(tl: Timeline, title: str, digits: int = 6, decimals: bool = False) -> str:
+    """A simulated path as a table, with the average payoffs over it."""
     who = " vs ".join(tl.strategies)
     lines = [f"{title or 'Untitled game'}: {who}, seed {tl.seed}"]
     headers = ["period"] + [f"{p} state" for p in tl.players] + [f"{p} plays" for p in tl.players]
@@ -138,7 +163,7 @@ def render_timeline(tl: Timeline, title: str, digits: int = 6) -> str:
         row = [str(p.t)] + list(p.states) + plays + [p.signal]
         if tl.delay:
             row.append(p.revealed or "-")
-        row += [format_number(x, digits) for x in p.payoffs]
+        row += [num(x, digits, decimals) for x in p.payoffs]
         rows.append(row)
     lines.append(table(headers, rows))
     if trembled:
@@ -146,7 +171,7 @@ def render_timeline(tl: Timeline, title: str, digits: int = 6) -> str:
     if tl.delay:
         lines.append(f"Signals become public {tl.delay} period{'s' if tl.delay > 1 else ''} late; automata move on "
                      "the revealed one.")
-    avg = ", ".join(f"{p} {format_number(v, digits)}" for p, v in zip(tl.players, tl.averages))
+    avg = ", ".join(f"{p} {num(v, digits, decimals)}" for p, v in zip(tl.players, tl.averages))
     lines.append(f"Average payoffs over these {len(tl.periods)} periods: {avg}")
     return "\n".join(lines)
 
