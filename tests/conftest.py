@@ -1,17 +1,21 @@
-"""Shared test configuration: hypothesis profiles and small helpers."""
+"""Shared test configuration: hypothesis profiles and small helpers.
+
+Three profiles, chosen with the environment variable HYPOTHESIS_PROFILE (see ``strategies.examples``):
+
+- ``ci`` (the default): derandomized, so a given commit passes or fails the same way every time; a test draws
+  the budget it asks for with ``@settings(max_examples=examples(n))`` (``n``), or 40 if it asks for none.
+- ``explore``: the same numbers of draws as ``ci``, but fresh random examples on every run.
+- ``thorough``: fresh examples, and at least 500 draws for every property test.
+"""
 
 from __future__ import annotations
 
-import os
-
 from hypothesis import HealthCheck, settings
 
-# "ci" (the default) keeps the run to a few minutes on two cores and is derandomized, so a given commit
-# passes or fails the same way every time.  "explore" draws fresh examples on every run, and "thorough" many
-# more of them; use them locally to hunt for new counterexamples:
-#   HYPOTHESIS_PROFILE=explore pytest
+from strategies import DEFAULT_EXAMPLES, HYPOTHESIS_PROFILE, THOROUGH_EXAMPLES
+
 _common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", max_examples=40, derandomize=True, **_common)
-settings.register_profile("explore", max_examples=40, **_common)
-settings.register_profile("thorough", max_examples=500, **_common)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.register_profile("ci", max_examples=DEFAULT_EXAMPLES, derandomize=True, **_common)
+settings.register_profile("explore", max_examples=DEFAULT_EXAMPLES, **_common)
+settings.register_profile("thorough", max_examples=THOROUGH_EXAMPLES, **_common)
+settings.load_profile(HYPOTHESIS_PROFILE)

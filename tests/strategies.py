@@ -1,13 +1,32 @@
-"""Hypothesis generators for valid games (tested in test_strategies.py)."""
+"""Hypothesis generators for valid games (tested in test_strategies.py), and the per-profile draw budget."""
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 
 import numpy as np
 from hypothesis import strategies as st
 
 from models.stage import StageGame
+
+# -- how many draws a property test makes (the profiles are registered in conftest.py) ----------------------
+
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+DEFAULT_EXAMPLES = 40  # a test that names no budget
+THOROUGH_EXAMPLES = 500
+
+
+def examples(n: int) -> int:
+    """The ``max_examples`` of a property test whose budget under the default profile is ``n``.
+
+    ``@settings(max_examples=examples(n))`` draws ``n`` examples under ``ci`` and ``explore`` and at least
+    ``THOROUGH_EXAMPLES`` under ``thorough``. A bare ``@settings(max_examples=n)`` would override every
+    profile, so no test pins the number directly.
+    """
+    if HYPOTHESIS_PROFILE == "thorough":
+        return max(n, THOROUGH_EXAMPLES)
+    return n
 
 
 @st.composite
