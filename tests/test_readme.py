@@ -72,3 +72,20 @@ def test_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
         args = shlex.split(command)[1:]
         result = CliRunner().invoke(main, args)
         assert result.output == expected, f"README example `{command}` no longer prints what the README shows"
+
+
+def test_every_toml_model_in_the_readme_loads_as_written(tmp_path):
+    # a newcomer copies these blocks into files: each must be a whole, valid model
+    from models.loader import load_repeated
+    from solver.repeated.evaluation import evaluate
+
+    blocks = re.findall(r"```toml\n(.+?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(blocks) >= 2
+    for k, body in enumerate(blocks):
+        path = tmp_path / f"block{k}.toml"
+        path.write_text(body, encoding="utf-8")
+        model = load_repeated(str(path), None)
+        assert model.game.n_players >= 2
+        for name, _ in model.strategies:  # every strategy the block defines can be played
+            res = evaluate(model, [name], model.delta if model.delta is not None else "1/2")
+            assert len(res.values) == model.game.n_players
