@@ -114,11 +114,12 @@ class Automaton:
             raise ModelError("duplicate state name", field=f"{where}.states")
         if len(self.play) != len(self.states) or len(self.rules) != len(self.states):
             raise ModelError("every state needs an action and a (possibly empty) list of rules", field=where)
-        _check_distribution(self.initial, set(self.states), f"{where}.initial", "state")
+        names = set(self.states)  # once: a set per rule made large automata quadratic to check
+        _check_distribution(self.initial, names, f"{where}.initial", "state")
         for q, state in enumerate(self.states):
             _check_distribution(self.play[q], None, f"{where}.states.{state}.play", "action")
             for pattern, target in self.rules[q]:
-                _check_distribution(target, set(self.states), f"{where}.states.{state}.on.{pattern}", "state")
+                _check_distribution(target, names, f"{where}.states.{state}.on.{pattern}", "state")
 
     @property
     def is_exact(self) -> bool:
@@ -359,6 +360,11 @@ def check_automaton(automaton: Automaton, game: StageGame, signals: SignalStruct
             _check_possible(pattern, signals, game, None, f"{where}.states.{automaton.states[q]}.on.{pattern}")
 
 
+#: Largest transition table (states x signals x states) a bound automaton may hold: 400 MB of references,
+#: about 3,500 states under four signals; the joint chain is limited to 5,000 states in any case.
+MAX_TABLE_ENTRIES = 50_000_000
+
+
 def bind(automaton: Automaton, game: StageGame, signals: SignalStructure, player: int) -> BoundAutomaton:
     """Place ``automaton`` in seat ``player``: resolve actions and evaluate patterns on every signal.
 
@@ -369,6 +375,11 @@ def bind(automaton: Automaton, game: StageGame, signals: SignalStructure, player
     """
     where = f"strategies.{automaton.name}"
     nq, na, ny = len(automaton.states), game.shape[player], signals.n_signals
+    if nq * ny * nq > MAX_TABLE_ENTRIES:  # before allocating: the table would take minutes and gigabytes
+        raise ModelError(
+            f"strategy {automaton.name!r} has {nq} states: its transition table (states x {ny} signals x states) "
+            f"would hold {nq * ny * nq:,} entries, over the limit of {MAX_TABLE_ENTRIES:,}; use fewer states",
+            field=f"{where}.states")
     exact = automaton.is_exact
     zero = Fraction(0) if exact else 0.0
     index = {s: q for q, s in enumerate(automaton.states)}

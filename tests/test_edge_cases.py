@@ -132,3 +132,25 @@ def test_negative_clarification_cost_and_negative_seed(tmp_path):
     assert CliRunner().invoke(main, ["simulate", "-s", "grim", "--seed", "-5"]).exit_code == 2
 
 
+
+
+def test_a_huge_automaton_is_refused_before_its_table_is_built():
+    # a 4,000-state cycle under perfect monitoring (4 signals): 64 million table entries; the old code
+    # allocated and converted them all (minutes, gigabytes) before the joint-chain limit said no
+    from fractions import Fraction
+
+    from models.automata import MAX_TABLE_ENTRIES, Automaton
+    from models.errors import ModelError
+    from models.repeated import RepeatedModel
+    from solver.repeated.binding import bind_profile
+
+    n = 4000
+    states = tuple(f"s{k}" for k in range(n))
+    big = Automaton(
+        "big", states, ((states[0], Fraction(1)),),
+        tuple((("@restrain" if k % 2 == 0 else "@attack", Fraction(1)),) for k in range(n)),
+        tuple(() for _ in range(n)),
+    )
+    assert n * 4 * n > MAX_TABLE_ENTRIES
+    with pytest.raises(ModelError, match="4000 states: its transition table"):
+        bind_profile(RepeatedModel(PD, strategies=(("big", big),)), ["big"])

@@ -286,17 +286,24 @@ def build_chain(
                     stage[k, i] -= w * py * cost[y]
     possible = [e for e in range(E) if any(event_given[k, e] for k in range(A))]
 
-    taus = [_convert(b.tau, exact) for b in automata]
     sigmas = [_convert(b.sigma, exact) for b in automata]
     inits = [_convert(b.init, exact) for b in automata]
+    sizes = [b.tau.shape[0] for b in automata]
+    # A transition table is dense (states x signals x states); convert only the rows the search visits, so
+    # a large automaton reaches the state limit in seconds rather than converting every entry first.
+    rows: dict[tuple[int, int, int], list[tuple[int, Number]]] = {}
+
+    def tau_row(i: int, q: int, y: int) -> list[tuple[int, Number]]:
+        key = (i, q, y)
+        if key not in rows:
+            row = automata[i].tau[q, y]
+            rows[key] = [(int(q2), to_exact(row[q2]) if exact else float(row[q2])) for q2 in np.flatnonzero(row)]
+        return rows[key]
 
     def moves(qs: tuple[int, ...], y: int | None) -> list[tuple[tuple[int, ...], Number]]:
         if y is None:
             return [(qs, Fraction(1) if exact else 1.0)]
-        options = []
-        for i, q in enumerate(qs):
-            row = taus[i][q, y]
-            options.append([(q2, p) for q2, p in enumerate(row) if p])
+        options = [tau_row(i, q, y) for i, q in enumerate(qs)]
         out = []
         for combo in itertools.product(*options):
             p = Fraction(1) if exact else 1.0
@@ -319,7 +326,8 @@ def build_chain(
             f"a delay of {L} periods with {len(possible)} possible signals gives more than {MAX_STATES} joint "
             "states (every pending signal is part of the state); use a shorter delay"
         )
-    if L == 0 and int(np.prod([t.shape[0] for t in taus])) <= KRON_MAX:
+    if L == 0 and int(np.prod(sizes)) <= KRON_MAX:
+        taus = [_convert(b.tau, exact) for b in automata]
         return _no_delay_chain(game, signals, automata, exact, event_list, profiles, event_given, stage, attack,
                                possible, taus, sigmas, inits)
 
