@@ -173,3 +173,30 @@ def test_analysis_sections_arrive_one_by_one_with_a_warning_before_a_large_exact
     assert names == ["dominance", "pure", "minmax", "correlated"]
     whole = analyze_game(game)
     assert whole.minmax is whole.security and whole.minmax.zero_sum is False
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_exact_mixed_dominance_on_a_large_game_warns_before_the_lps():
+    # a 40x40 exact game: the LPs take about a minute; the warning (suggesting --float) must come first
+    from solver.stage.dominance import iterated_dominance
+
+    rng = np.random.default_rng(40)
+    big = StageGame.bimatrix(rng.integers(0, 10, (40, 40)).tolist(), rng.integers(0, 10, (40, 40)).tolist())
+    said: list[str] = []
+
+    def stop(message: str, transient: bool) -> None:
+        said.append(message)
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        iterated_dominance(big, progress=stop)
+    assert len(said) == 1 and "--float" in said[0] and "128,000 cells" in said[0]
+    # small games, float games and pure-only dominance go ahead without a word
+    quiet: list[str] = []
+    small = StageGame.bimatrix(rng.integers(0, 10, (5, 5)).tolist(), rng.integers(0, 10, (5, 5)).tolist())
+    iterated_dominance(small, progress=lambda m, t: quiet.append(m))
+    iterated_dominance(big, mixed=False, progress=lambda m, t: quiet.append(m))
+    assert quiet == []

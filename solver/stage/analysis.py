@@ -94,9 +94,9 @@ def analysis_sections(
     want = set(sections)
     if "dominance" in want:
         report(progress, "analyze: iterated dominance", True)
-        yield AnalysisSection("dominance", iterated_dominance(game, kind="strict", exact=ex))
+        yield AnalysisSection("dominance", iterated_dominance(game, kind="strict", exact=ex, progress=progress))
         if weak:
-            yield AnalysisSection("weak-dominance", iterated_dominance(game, kind="weak", exact=ex))
+            yield AnalysisSection("weak-dominance", iterated_dominance(game, kind="weak", exact=ex, progress=progress))
     if "pure" in want:
         report(progress, "analyze: pure equilibria", True)
         yield AnalysisSection("pure", nash_equilibria(game, "pure", exact=ex))

@@ -42,6 +42,7 @@ from models.stage import StageGame
 from solver.numeric.lp import linprog
 from solver.numeric.rational import as_number
 from solver.numeric.tolerance import snap_distribution
+from solver.stage.limits import EXACT_DOMINANCE_WARN_CELLS, Progress, report
 from solver.stage.payoffs import normalised_payoffs, payoff_arrays, resolve_exact
 
 __all__ = ["Elimination", "DominanceResult", "iterated_dominance"]
@@ -159,7 +160,8 @@ def _mixed_dominator(rows: np.ndarray, s: int, kind: str, exact: bool, tol: floa
 
 
 def iterated_dominance(
-    game: StageGame, *, kind: str = "strict", mixed: bool = True, exact: bool | None = None
+    game: StageGame, *, kind: str = "strict", mixed: bool = True, exact: bool | None = None,
+    progress: Progress | None = None,
 ) -> DominanceResult:
     """Iteratively remove dominated strategies (see the module docstring).
 
@@ -173,6 +175,9 @@ def iterated_dominance(
         Also look for dominating mixtures (by LP), not only pure strategies.
     exact:
         ``None`` means exact when the payoffs are rational.
+    progress:
+        Optional callback (:mod:`solver.stage.limits`); it gets a warning before exact LPs that may take
+        a minute or more.
 
     Examples
     --------
@@ -184,6 +189,10 @@ def iterated_dominance(
     if kind not in ("strict", "weak"):
         raise ValueError(f"kind must be 'strict' or 'weak', got {kind!r}")
     ex = resolve_exact(game, exact)
+    cells = sum(k * int(np.prod(game.shape)) for k in game.shape)
+    if ex and mixed and cells > EXACT_DOMINANCE_WARN_CELLS:
+        report(progress, f"dominance by mixed strategies: exact LPs over {cells:,} cells a round may take a minute "
+               "or more; --float is much faster")
     # floats: each player's payoffs mapped to [0, 1], so the tolerances and the LPs see the same
     # numbers whatever the game's scale (dominance is invariant under positive affine maps)
     arrays, tols = normalised_payoffs(payoff_arrays(game, ex), ex)

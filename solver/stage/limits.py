@@ -35,6 +35,10 @@ MAX_PENDING_TABLEAU_ENTRIES = 50_000_000
 #: Exact correlated-equilibrium LPs with more variables x constraints than this get a warning first.
 EXACT_LP_WARN_CELLS = 500_000
 
+#: Exact dominance by mixed strategies gets a warning first when one round's LPs hold more cells (summed
+#: over players: actions x actions x the others' profiles) than this: a 40x40 game (128,000) takes a minute.
+EXACT_DOMINANCE_WARN_CELLS = 50_000
+
 #: Enumeration of games with more actions than this per player gets a warning first.
 ENUMMIXED_WARN_ACTIONS = 12
 
