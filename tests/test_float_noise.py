@@ -48,6 +48,16 @@ def test_seeded_games_that_gave_noise(seed, kind):
     assert any(e.is_pure for e in res.equilibria)
 
 
+def test_lemke_howson_float_path_is_clean():
+    # without snapping, Row's strategy here came out as (0, 0, 1/3, 7.4e-17, 2/3)
+    A = np.array([[1, 1, 0, 0], [0, 0, 4, 3], [4, 2, 3, 4], [3, 3, 2, 2], [4, 1, 4, 3]]) / 7.0
+    B = np.array([[0, 1, 4, 2], [0, 3, 3, 4], [0, 0, 4, 0], [2, 0, 1, 2], [2, 2, 0, 0]]) / 7.0
+    game = StageGame.bimatrix(A, B)
+    for label in range(1, 10):
+        (eq,) = nash_equilibria(game, "lemke-howson", label=label).equilibria
+        assert all(clean(s) for s in eq.profile), (label, eq.profile)
+
+
 def test_snap_distribution_examples():
     assert snap_distribution([0.9999999999999992, 7.8e-16]) == (1.0, 0.0)
     assert snap_distribution([1.0000000000000009, 0.0, -7.7e-16]) == (1.0, 0.0, 0.0)

@@ -112,3 +112,16 @@ def test_scaled_float_games_give_the_exact_games_answers(payoffs, factor, data):
     assert [c.best_responses for c in got.checks] == [c.best_responses for c in want.checks]
     assert [c.ok for c in got.checks] == [c.ok for c in want.checks]
     assert math.isclose(got.max_regret, float(want.max_regret) * factor, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("offset", [1e8, 1e10])
+def test_shifted_prisoners_dilemma_gets_the_same_answers(offset):
+    # u -> u + b leaves every answer unchanged too; a tolerance that followed max |u| instead of the payoff
+    # range would call (C, C) an equilibrium here (regret 2 against payoffs near 1e10)
+    game = scaled(np.array(PD_A) + offset, np.array(PD_B) + offset, 1.0)
+    dom = iterated_dominance(game)
+    assert dom.surviving == ((1,), (1,))
+    assert [e.profile for e in nash_equilibria(game, "pure").equilibria] == [((0.0, 1.0), (0.0, 1.0))]
+    v = verify_profile(game, ((1.0, 0.0), (1.0, 0.0)))
+    assert not v.is_equilibrium and math.isclose(v.max_regret, 2, rel_tol=1e-6)
+    assert verify_profile(game, ((0.0, 1.0), (0.0, 1.0))).is_equilibrium

@@ -9,6 +9,7 @@ from models.automata import Automaton, automaton_to_mapping
 from models.errors import SolverError
 from models.formats.toml_format import dump_toml
 from models.numbers import Number, format_number
+from solver.numeric.tolerance import PROBABILITY_TOL
 from solver.render.text import arithmetic_text, num, percent, table
 from solver.repeated.delta_sets import GRID, DeltaIntervals, Interval
 from solver.repeated.evaluation import RepeatedResult
@@ -113,7 +114,8 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6, decimals: 
 
 
 def _is_zero(x: Number) -> bool:
-    return abs(float(x)) <= 1e-12
+    """A probability that is 0 (exactly, or within the float probability tolerance)."""
+    return abs(float(x)) <= PROBABILITY_TOL
 
 
 def render_deltas(res: DeltaIntervals, title: str, digits: int = 6) -> str:
