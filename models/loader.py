@@ -71,8 +71,12 @@ def open_model(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None
         except UnicodeDecodeError:
             raise ParseError("not a UTF-8 text file", source="<stdin>") from None
         return ModelSource("<stdin>", fmt or sniff_format(text), text)
+    if not spec:
+        raise ModelError("the MODEL argument is empty: give a file, catalog:NAME or -")
     fmt = fmt or format_for(spec)
     if fmt is None:
+        if not os.path.lexists(spec):  # a mistyped name: say so, not that the suffix is missing
+            raise ModelError(f"{spec}: no such file")
         raise ModelError(
             f"{spec}: cannot tell the format from the file name; use a .toml, .nfg or .json "
             "suffix or give --format"

@@ -70,6 +70,12 @@ def _probability(value: object, where: str) -> Number:
     return x
 
 
+#: Longest signal delay a model may have, in periods.  Every pending signal is part of the joint state, so
+#: with two or more possible signals a delay of 13 already exceeds the solvers' 5,000-state limit; the bound
+#: keeps a mistyped delay from allocating billions of queue slots before that limit is checked.
+MAX_DELAY = 1000
+
+
 @dataclass(frozen=True)
 class Clarification:
     """A clarification channel (hotline) examining each blame before it becomes public.
@@ -104,8 +110,9 @@ class Monitoring:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tremble", _probability(self.tremble, "monitoring.tremble"))
-        if isinstance(self.delay, bool) or not isinstance(self.delay, int) or self.delay < 0:
-            raise ModelError(f"expected a whole number of periods >= 0, got {self.delay!r}", field="monitoring.delay")
+        if isinstance(self.delay, bool) or not isinstance(self.delay, int) or not 0 <= self.delay <= MAX_DELAY:
+            raise ModelError(f"expected a whole number of periods from 0 to {MAX_DELAY}, got {self.delay!r}",
+                             field="monitoring.delay")
         if self.hostile is not None:
             if isinstance(self.hostile, str) or not all(isinstance(h, str) for h in self.hostile):
                 raise ModelError("expected a list of action labels", field="monitoring.hostile")
@@ -422,8 +429,9 @@ def monitoring_from_mapping(data: Mapping[str, Any] | None) -> Monitoring:
                              field=f"monitoring.{key}")
     tremble = _prob(data, "tremble", Fraction(0))
     delay = data.get("delay", 0)
-    if isinstance(delay, bool) or not isinstance(delay, int) or delay < 0:
-        raise ModelError(f"expected a whole number of periods >= 0, got {delay!r}", field="monitoring.delay")
+    if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= MAX_DELAY:
+        raise ModelError(f"expected a whole number of periods from 0 to {MAX_DELAY}, got {delay!r}",
+                         field="monitoring.delay")
     hostile = data.get("hostile")
     if hostile is not None:
         if not isinstance(hostile, list) or not all(isinstance(h, str) for h in hostile):

@@ -110,6 +110,11 @@ def _leading_shape(nested: object) -> tuple[int, ...]:
     return tuple(shape)
 
 
+#: Largest magnitude of a float (decimal) payoff: the solvers add, subtract and multiply payoffs, and
+#: float64 overflows past about 1.8e308; integers and fractions are exact and have no such bound.
+MAX_FLOAT_PAYOFF = 1e150
+
+
 @dataclass(frozen=True, eq=False)
 class StageGame:
     """An N-player finite game in strategic form (immutable, validated).
@@ -165,6 +170,12 @@ class StageGame:
         arrays = []
         for i, p in enumerate(self.payoffs):
             arr = _payoff_array(p, shape, f"payoffs.{players[i]}")
+            big = next((v for v in arr.flat if isinstance(v, float) and abs(v) > MAX_FLOAT_PAYOFF), None)
+            if big is not None:
+                raise ModelError(
+                    f"the decimal payoff {big!r} is beyond +-{MAX_FLOAT_PAYOFF:g}: sums and differences of such "
+                    "floats overflow; rescale the payoffs, or write them as integers (exact)",
+                    field=f"payoffs.{players[i]}")
             arr.flags.writeable = False
             arrays.append(arr)
         object.__setattr__(self, "players", players)
@@ -245,7 +256,17 @@ class StageGame:
         return tuple(out)
 
     def float_payoffs(self) -> tuple[np.ndarray, ...]:
-        """Payoffs as float64 arrays."""
+        """Payoffs as float64 arrays.
+
+        Raises
+        ------
+        ModelError
+            When an exact payoff is beyond :data:`MAX_FLOAT_PAYOFF` in magnitude (float work would overflow).
+        """
+        for player, arr in zip(self.players, self.payoffs):
+            if any(abs(v) > MAX_FLOAT_PAYOFF for v in arr.flat):
+                raise ModelError(f"a payoff is beyond +-{MAX_FLOAT_PAYOFF:g}: floating point would overflow; "
+                                 "solve it exactly (drop --float)", field=f"payoffs.{player}")
         return tuple(arr.astype(float) for arr in self.payoffs)
 
     def to_exact(self) -> StageGame:

@@ -116,7 +116,7 @@ CASES = [
     ("hostile-unknown", HEAD + '[monitoring]\nhostile = ["Attack"]\n', "toml", GRIM, 1,
      "{f}: line 6: monitoring.hostile: unknown action 'Attack'"),
     ("delay-negative", HEAD + '[monitoring]\ndelay = -1\n', "toml", GRIM, 1,
-     "{f}: line 6: monitoring.delay: expected a whole number of periods >= 0, got -1"),
+     "{f}: line 6: monitoring.delay: expected a whole number of periods from 0 to 1000, got -1"),
     # -- strategies
     ("unknown-state", HEAD + STRATEGY + 'states.a = { play = "C", on = { clear = "b" } }\n', "toml", REPEAT, 1,
      "{f}: line 7: strategies.s.states.a.on.clear: unknown state 'b'; states are a"),

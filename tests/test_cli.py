@@ -42,7 +42,7 @@ def test_version():
 def test_solve_without_model_uses_the_cyber_game():
     res = run("solve")
     assert res.exit_code == 0
-    assert "detente: no MODEL given, solving catalog:cyber" in res.stderr
+    assert "detente: note: no MODEL given, solving catalog:cyber" in res.stderr
     assert "Attack   Attack" in res.stdout and "Note" not in res.stderr
 
 

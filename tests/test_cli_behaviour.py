@@ -95,7 +95,7 @@ def test_the_json_names_the_model(tmp_path):
     assert json.loads(run("solve", "catalog:stag-hunt", "--json").stdout)["model"] == "catalog:stag-hunt"
     default = run("solve", "--json")  # empty standard input: the built-in default, said on stderr
     assert json.loads(default.stdout)["model"] == "catalog:cyber"
-    assert default.stderr == "detente: no MODEL given, solving catalog:cyber\n"
+    assert default.stderr == "detente: note: no MODEL given, solving catalog:cyber\n"
     doc = json.loads(run("repeated", "-s", "grim", "--delta", "1/2", "--json", input="").stdout)
     assert list(doc)[:2] == ["schema_version", "model"] and doc["model"] == "catalog:cyber"
 
@@ -114,7 +114,7 @@ def test_a_piped_repeated_model_is_read():
 
 def test_analyze_without_model_uses_the_default():
     res = run("analyze", "--only", "pure", "--json")
-    assert res.exit_code == 0 and res.stderr == "detente: no MODEL given, analysing catalog:cyber\n"
+    assert res.exit_code == 0 and res.stderr == "detente: note: no MODEL given, analysing catalog:cyber\n"
     # in the one-shot cyber game attack strictly dominates restraint: (Attack, Attack) is the one pure equilibrium
     assert [e["profile"] for e in json.loads(res.stdout)["pure_equilibria"]] == [[["0", "1"], ["0", "1"]]]
 
@@ -128,12 +128,23 @@ def test_verify_without_model_checks_the_default():
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["solve", "catalog:cyber"], ["convert", "catalog:cyber", "-", "--to", "json"]])
+@pytest.mark.parametrize("args", [["solve", "catalog:cyber"], ["convert", "catalog:cyber", "-", "--to", "json"],
+                                  ["--help"], ["--version"], ["solve", "--help"]])
 def test_a_full_disk_is_one_line_and_exit_1(args):
     with open("/dev/full", "w") as full:
         out = run_process(*args, stdout=full)
     assert out.returncode == 1
     assert out.stderr == "detente: error: cannot write the output: No space left on device\n"
+
+
+def test_bare_detente_prints_the_help_and_a_mistyped_name_says_no_such_file():
+    bare = run()
+    assert bare.exit_code == 2 and "Usage: " in bare.stderr and "[OPTIONS] COMMAND [ARGS]" in bare.stderr
+    assert "Commands:" in bare.stderr and "\n  solve " in bare.stderr  # the help as click lays it out
+    missing = run("solve", "no-such-game")
+    assert missing.exit_code == 1 and missing.stderr == "detente: error: no-such-game: no such file\n"
+    empty = run("solve", "")
+    assert empty.exit_code == 1 and "MODEL argument is empty" in empty.stderr
 
 
 def test_ctrl_c_exits_130_with_one_line(monkeypatch):

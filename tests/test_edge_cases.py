@@ -111,7 +111,7 @@ def test_delayed_results_use_one_arithmetic():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["repeated", "catalog:cyber", "-s", "grim", "--delay", "100000"], "use a shorter delay"),
+    (["repeated", "catalog:cyber", "-s", "grim", "--delay", "1000"], "use a shorter delay"),
     (["repeated", "catalog:cyber", "-s", "punish:²"], "punish:K needs a whole number of periods"),
     (["repeated", "catalog:cyber", "-s", "punish:1000000"], "punish:K needs a whole number of periods"),
     (["repeated", "catalog:cyber", "-s", "grim:"], "doctrine grim takes no parameter"),
@@ -154,3 +154,20 @@ def test_a_huge_automaton_is_refused_before_its_table_is_built():
     assert n * 4 * n > MAX_TABLE_ENTRIES
     with pytest.raises(ModelError, match="4000 states: its transition table"):
         bind_profile(RepeatedModel(PD, strategies=(("big", big),)), ["big"])
+
+
+def test_a_huge_delay_is_refused_at_once():
+    # the old check computed possible_signals ** delay: a number with billions of digits (minutes, gigabytes)
+    from click.testing import CliRunner
+
+    from models.errors import ModelError
+    from models.monitoring import MAX_DELAY, AttributionMonitoring
+    from solver.cli import main
+
+    with pytest.raises(ModelError, match="from 0 to 1000"):
+        AttributionMonitoring(delay=10**9)
+    out = CliRunner().invoke(main, ["repeated", "catalog:cyber", "-s", "grim", "--delay", str(10**20)])
+    assert out.exit_code == 2 and "--delay" in out.stderr and "Traceback" not in out.stderr
+    # the largest allowed delay reaches the joint-state limit by counting, not by building the queue
+    out = CliRunner().invoke(main, ["repeated", "catalog:cyber", "-s", "grim", "--delay", str(MAX_DELAY)])
+    assert out.exit_code == 1 and out.stderr.count("\n") == 1 and "more than 5000 joint states" in out.stderr

@@ -385,3 +385,17 @@ def test_standard_output_on_a_full_disk(monkeypatch):
             full.close()
         except OSError:  # the unwritten buffer fails again on close
             pass
+
+
+def test_float_payoffs_that_would_overflow_are_refused():
+    # 1e308 - (-1e308) is inf: the old code reported a false equilibrium and printed numpy overflow warnings
+    from models.stage import MAX_FLOAT_PAYOFF, StageGame
+
+    with pytest.raises(ModelError, match="beyond") as err:
+        StageGame.bimatrix([[1e308, 2.0], [3.0, -1e308]], [[1.0, 2.0], [3.0, 4.0]])
+    assert err.value.field == "payoffs.P1"
+    # exact payoffs may be as large as they like, but cannot be turned into floats
+    exact = StageGame.bimatrix([[10**400, 2], [3, 0]], [[1, 2], [3, 4]])
+    with pytest.raises(ModelError, match="drop --float"):
+        exact.float_payoffs()
+    assert StageGame.bimatrix([[MAX_FLOAT_PAYOFF, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]).shape == (2, 2)

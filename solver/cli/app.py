@@ -83,10 +83,12 @@ class DetenteGroup(click.Group):
                      **extra: Any) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
-        except UsageError:
-            raise
+        except (UsageError, click.exceptions.NoArgsIsHelpError):
+            raise  # bare `detente` prints the help, as click does
         except click.UsageError as exc:  # an unknown option of the group itself
             raise _one_line(exc) from None
+        except OSError as exc:  # `detente --help > /dev/full`
+            raise _output_error(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -109,11 +111,16 @@ class DetenteGroup(click.Group):
             _discard_stdout()  # e.g. `detente catalog | head`: nothing more to say
             raise SystemExit(1) from None
         except OSError as exc:
-            if exc.errno not in _NO_ROOM:
-                raise
-            _discard_stdout()
-            where = exc.filename or "the output"
-            raise CommandError(f"cannot write {where}: {exc.strerror or os.strerror(exc.errno)}") from None
+            raise _output_error(exc) from None
+
+
+def _output_error(exc: OSError) -> CommandError:
+    """A full disk (or quota) while writing: one line; any other OSError is a bug and keeps its traceback."""
+    if exc.errno not in _NO_ROOM:
+        raise exc
+    _discard_stdout()
+    where = exc.filename or "the output"
+    return CommandError(f"cannot write {where}: {exc.strerror or os.strerror(exc.errno)}")
 
 
 @click.group(cls=DetenteGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,7 +22,7 @@ from models import catalog
 from models.errors import ModelError, ParseError
 from models.formats import FORMATS
 from models.loader import load_game, load_repeated
-from models.monitoring import AttributionMonitoring, with_overrides
+from models.monitoring import MAX_DELAY, AttributionMonitoring, with_overrides
 from models.numbers import Number, parse_probability
 from models.repeated import RepeatedModel, check_delta
 from models.stage import StageGame
@@ -128,7 +128,7 @@ def choose_model(model: str | None, verb: str = "using") -> tuple[str, TextIO | 
     piped = _piped_stdin()
     if piped is not None:
         return STDIN, io.StringIO(piped)
-    click.echo(f"detente: no MODEL given, {verb} {DEFAULT_MODEL}", err=True)
+    note(f"no MODEL given, {verb} {DEFAULT_MODEL}")
     return DEFAULT_MODEL, None
 
 
@@ -174,7 +174,7 @@ def arithmetic_option(f: F) -> F:
 
 def profile_options(f: F) -> F:
     """--strategy and the monitoring overrides shared by the repeated-game commands."""
-    f = click.option("--delay", type=click.IntRange(min=0), default=None,
+    f = click.option("--delay", type=click.IntRange(0, MAX_DELAY), default=None,
                      help="Override: periods before a signal becomes public.")(f)
     f = click.option("--tremble", type=PROBABILITY, default=None, metavar="P",
                      help="Override: probability that an intended action is replaced by another.")(f)

@@ -41,6 +41,7 @@ for; float64 otherwise.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -321,7 +322,8 @@ def build_chain(
         y = None if head < 0 else event_list[head][0]
         return [((q2, new_queue), p) for q2, p in moves(qs, y)]
 
-    if L > 0 and len(possible) ** L > MAX_STATES:
+    # compare by logarithms: possible ** L for a large L is a number with millions of digits
+    if L > 0 and len(possible) > 1 and L * math.log(len(possible)) > math.log(MAX_STATES):
         raise SolverError(
             f"a delay of {L} periods with {len(possible)} possible signals gives more than {MAX_STATES} joint "
             "states (every pending signal is part of the state); use a shorter delay"
