@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from fractions import Fraction
 
@@ -157,3 +158,35 @@ def monitorings(draw, clarification: bool = True):
         clar = Clarification(draw(probability()), draw(probability()), draw(st.sampled_from([0, Fraction(1, 10)])))
     return AttributionMonitoring(tremble=tremble, delay=delay, detection=draw(probability()),
                                  false_flag=draw(probability()), clarification=clar)
+
+
+# -- shared helpers of the tests (independent of the implementation) ---------------------------------------
+
+
+@st.composite
+def pd_payoffs(draw):
+    """Prisoner's dilemma payoffs T > R > P > S (integers)."""
+    S = draw(st.integers(-5, 3))
+    P = S + draw(st.integers(1, 4))
+    R = P + draw(st.integers(1, 4))
+    T = R + draw(st.integers(1, 4))
+    return T, R, P, S
+
+
+def pd(T, R, P, S) -> StageGame:
+    """The prisoner's dilemma with temptation T, reward R, punishment P and sucker's payoff S (actions C, D)."""
+    return StageGame.bimatrix([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"], ["C", "D"]])
+
+
+def deviation_payoff(arr, profile, i, a):
+    """u_i(a, sigma_-i) for payoff array ``arr``: a sum over the pure profiles of the others, by brute force."""
+    total = Fraction(0)
+    for cell in itertools.product(*(range(k) for k in arr.shape)):
+        if cell[i] != a:
+            continue
+        weight = Fraction(1)
+        for j, b in enumerate(cell):
+            if j != i:
+                weight *= profile[j][b]
+        total += weight * arr[cell]
+    return total

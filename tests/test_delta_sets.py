@@ -30,26 +30,12 @@ from solver.repeated.binding import bind_profile, profile_chain
 from solver.repeated.delta_sets import NASH_EXACT_MAX_STATES, Interval, critical_deltas, delta_intervals
 from solver.repeated.delta_sets import exact_nash as exact_nash_module
 from solver.repeated.evaluation import evaluate
-from strategies import automata, examples, monitorings
+from strategies import automata, examples, monitorings, pd, pd_payoffs
 
 PD = catalog.load("prisoners-dilemma")
 
 #: How close the grid method's float endpoints must be to the true ones (it bisects to 1e-12).
 PRECISION = 1e-12
-
-
-@st.composite
-def pd_payoffs(draw):
-    """Prisoner's dilemma payoffs T > R > P > S (integers)."""
-    S = draw(st.integers(-5, 3))
-    P = S + draw(st.integers(1, 4))
-    R = P + draw(st.integers(1, 4))
-    T = R + draw(st.integers(1, 4))
-    return T, R, P, S
-
-
-def pd(T, R, P, S):
-    return StageGame.bimatrix([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"], ["C", "D"]])
 
 
 @st.composite

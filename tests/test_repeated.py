@@ -13,22 +13,7 @@ from models.stage import StageGame
 from solver.repeated.binding import bind_profile
 from solver.repeated.evaluation import evaluate
 from solver.repeated.simulation import simulate_values
-from strategies import automata, distribution, examples, monitorings, probability
-
-
-@st.composite
-def pd_payoffs(draw):
-    """Prisoner's dilemma payoffs T > R > P > S (integers)."""
-    S = draw(st.integers(-5, 3))
-    P = S + draw(st.integers(1, 4))
-    R = P + draw(st.integers(1, 4))
-    T = R + draw(st.integers(1, 4))
-    return T, R, P, S
-
-
-def pd(T, R, P, S):
-    return StageGame.bimatrix([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"], ["C", "D"]])
-
+from strategies import automata, distribution, examples, monitorings, pd, pd_payoffs, probability
 
 # -- closed forms ------------------------------------------------------------------------------------------
 

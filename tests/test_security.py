@@ -14,7 +14,7 @@ from models import catalog
 from models.stage import StageGame
 from solver.stage.equilibria import nash_equilibria
 from solver.stage.minmax import security_levels
-from strategies import integer_bimatrix, integer_games, mixed_strategy, no_saddle_2x2
+from strategies import deviation_payoff, integer_bimatrix, integer_games, mixed_strategy, no_saddle_2x2
 
 
 @given(no_saddle_2x2())
@@ -92,19 +92,6 @@ def correlated_minmax_by_scipy(arr, i, others):
                         b_eq=[1.0], bounds=[(0, None)] * n + [(None, None)], method="highs")
     assert res.status == 0
     return res.fun
-
-
-def deviation_payoff(arr, profile, i, a):
-    """u_i(a, sigma_-i), summed over the pure profiles of the others."""
-    total = F(0)
-    for cell in itertools.product(*(range(k) for k in arr.shape)):
-        if cell[i] == a:
-            weight = F(1)
-            for j, b in enumerate(cell):
-                if j != i:
-                    weight *= profile[j][b]
-            total += weight * arr[cell]
-    return total
 
 
 def test_matching_pennies_value_and_strategies():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction as F
 
 import pytest
@@ -13,7 +12,7 @@ from models import catalog
 from models.errors import ModelError
 from models.mixed_profile import parse_profile
 from solver.stage.verify import verify_profile
-from strategies import integer_games, mixed_strategy
+from strategies import deviation_payoff, integer_games, mixed_strategy
 
 
 def test_battle_of_the_sexes_mixed_equilibrium():
@@ -75,19 +74,9 @@ def test_python_profiles_are_validated(profile, field, message):
     assert err.value.field == field
 
 
-def deviation_payoff(game, profile, i, a):
-    """u_i(a, sigma_-i) summed over the others' pure profiles, each weighted by its probability."""
-    arr = game.exact_payoffs()[i]
-    total = F(0)
-    for cell in itertools.product(*(range(k) for k in game.shape)):
-        if cell[i] != a:
-            continue
-        weight = F(1)
-        for j, b in enumerate(cell):
-            if j != i:
-                weight *= profile[j][b]
-        total += weight * arr[cell]
-    return total
+def game_deviation_payoff(game, profile, i, a):
+    """u_i(a, sigma_-i) of ``game``, by brute force over the others' pure profiles."""
+    return deviation_payoff(game.exact_payoffs()[i], profile, i, a)
 
 
 @given(integer_games(max_players=3), st.data())
@@ -97,7 +86,7 @@ def test_regret_is_the_best_deviation_gain(game, data):
     profile = tuple(data.draw(mixed_strategy(k)) for k in game.shape)
     v = verify_profile(game, profile)
     for i, c in enumerate(v.checks):
-        dev = [deviation_payoff(game, profile, i, a) for a in range(game.shape[i])]
+        dev = [game_deviation_payoff(game, profile, i, a) for a in range(game.shape[i])]
         mine = sum(p * u for p, u in zip(profile[i], dev))
         assert c.action_payoffs == tuple(dev)
         assert c.payoff == mine
@@ -106,8 +95,8 @@ def test_regret_is_the_best_deviation_gain(game, data):
         assert c.best_responses == tuple(a for a, u in enumerate(dev) if u == max(dev))
         assert c.support == tuple(a for a, p in enumerate(profile[i]) if p > 0)
         assert c.ok == (max(dev) == mine)
-    assert v.is_equilibrium == all(max(deviation_payoff(game, profile, i, a) for a in range(k)) ==
-                                   sum(p * deviation_payoff(game, profile, i, a) for a, p in enumerate(profile[i]))
+    assert v.is_equilibrium == all(max(game_deviation_payoff(game, profile, i, a) for a in range(k)) ==
+                                   sum(p * game_deviation_payoff(game, profile, i, a) for a, p in enumerate(profile[i]))
                                    for i, k in enumerate(game.shape))
 
 
