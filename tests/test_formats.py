@@ -158,11 +158,16 @@ def test_unknown_catalogue_name_lists_the_known_ones():
         load_game("catalog:nope")
 
 
-def test_suffix_decides_the_format_and_stdin_is_sniffed():
+def test_suffix_decides_the_format_and_stdin_is_sniffed(tmp_path):
     assert load_game("-", stdin=io.StringIO('NFG 1 R "t" { "1" "2" } { 1 1 } 1 2')).shape == (1, 1)
     assert load_game("-", stdin=io.StringIO(ISSUE_EXAMPLE)).players == ("Row", "Column")
+    txt = tmp_path / "game.txt"
+    txt.write_text(ISSUE_EXAMPLE)
     with pytest.raises(ModelError, match="cannot tell the format"):
-        load_game("game.txt")
+        load_game(str(txt))
+    # a file that is not there is reported as missing, whatever its name looks like
+    with pytest.raises(ModelError, match="no-such-game: no such file"):
+        load_game(str(tmp_path / "no-such-game"))
 
 
 # -- writing -----------------------------------------------------------------------------------------------
