@@ -111,6 +111,7 @@ def permutations_of(draw, game: StageGame) -> tuple[list[int], list[list[int]]]:
 
 from models.automata import Automaton, Pattern  # noqa: E402
 from models.monitoring import AttributionMonitoring, Clarification, PerfectMonitoring  # noqa: E402
+from models.repeated import RepeatedModel  # noqa: E402
 
 _PATTERNS = ["clear", "other-blamed", "self-blamed", "all-blamed", "any-blamed", "always"]
 
@@ -190,3 +191,14 @@ def deviation_payoff(arr, profile, i, a):
                 weight *= profile[j][b]
         total += weight * arr[cell]
     return total
+
+
+@st.composite
+def random_profiles(draw, max_states: int = 3):
+    """A repeated 2x2 game (payoffs -3..4) under drawn monitoring, with two drawn automata named a and b."""
+    A = [[draw(st.integers(-3, 4)) for _ in range(2)] for _ in range(2)]
+    B = [[draw(st.integers(-3, 4)) for _ in range(2)] for _ in range(2)]
+    game = StageGame.bimatrix(A, B, actions=[["C", "D"], ["C", "D"]])
+    a = draw(automata(["C", "D"], max_states, name="a"))
+    b = draw(automata(["C", "D"], max_states, name="b"))
+    return RepeatedModel(game, draw(monitorings()), (("a", a), ("b", b)))

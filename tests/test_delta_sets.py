@@ -30,22 +30,12 @@ from solver.repeated.binding import bind_profile, profile_chain
 from solver.repeated.delta_sets import NASH_EXACT_MAX_STATES, Interval, critical_deltas, delta_intervals
 from solver.repeated.delta_sets import exact_nash as exact_nash_module
 from solver.repeated.evaluation import evaluate
-from strategies import automata, examples, monitorings, pd, pd_payoffs
+from strategies import examples, pd, pd_payoffs, random_profiles
 
 PD = catalog.load("prisoners-dilemma")
 
 #: How close the grid method's float endpoints must be to the true ones (it bisects to 1e-12).
 PRECISION = 1e-12
-
-
-@st.composite
-def random_profiles(draw, max_states: int = 3):
-    A = [[draw(st.integers(-3, 4)) for _ in range(2)] for _ in range(2)]
-    B = [[draw(st.integers(-3, 4)) for _ in range(2)] for _ in range(2)]
-    game = StageGame.bimatrix(A, B, actions=[["C", "D"], ["C", "D"]])
-    a = draw(automata(["C", "D"], max_states, name="a"))
-    b = draw(automata(["C", "D"], max_states, name="b"))
-    return RepeatedModel(game, draw(monitorings()), (("a", a), ("b", b)))
 
 
 def threshold(x):

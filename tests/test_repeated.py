@@ -13,7 +13,7 @@ from models.stage import StageGame
 from solver.repeated.binding import bind_profile
 from solver.repeated.evaluation import evaluate
 from solver.repeated.simulation import simulate_values
-from strategies import automata, distribution, examples, monitorings, pd, pd_payoffs, probability
+from strategies import distribution, examples, pd, pd_payoffs, probability, random_profiles
 
 # -- closed forms ------------------------------------------------------------------------------------------
 
@@ -32,16 +32,6 @@ def test_tit_for_tat_with_errors_averages_all_four_outcomes(payoffs, e):
 
 
 # -- properties ---------------------------------------------------------------------------------------------
-
-
-@st.composite
-def random_profiles(draw, max_states: int = 3):
-    A = [[draw(st.integers(-3, 4)) for _ in range(2)] for _ in range(2)]
-    B = [[draw(st.integers(-3, 4)) for _ in range(2)] for _ in range(2)]
-    game = StageGame.bimatrix(A, B, actions=[["C", "D"], ["C", "D"]])
-    a = draw(automata(["C", "D"], max_states, name="a"))
-    b = draw(automata(["C", "D"], max_states, name="b"))
-    return RepeatedModel(game, draw(monitorings()), (("a", a), ("b", b)))
 
 
 @settings(max_examples=examples(25), deadline=None)
