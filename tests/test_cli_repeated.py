@@ -136,3 +136,12 @@ def test_option_values_wrong_on_their_own_are_usage_errors(args, error):
 
 def test_strategy_is_required():
     assert run("repeated", "catalog:cyber").exit_code == 2
+
+
+def test_deltas_decimals_prints_exact_endpoints_as_marked_decimals():
+    # grim on catalog:cyber is a PPE from 400/931 on; --decimals was accepted and ignored before
+    plain = CliRunner().invoke(main, ["deltas", "catalog:cyber", "-s", "grim"])
+    assert "Perfect public equilibrium for delta in: [400/931, 1)" in plain.stdout
+    dec = CliRunner().invoke(main, ["deltas", "catalog:cyber", "-s", "grim", "--decimals"])
+    assert dec.exit_code == 0
+    assert f"Perfect public equilibrium for delta in: [~{400 / 931:.10g}, 1)" in dec.stdout

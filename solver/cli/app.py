@@ -58,9 +58,6 @@ def _discard_stdout() -> None:
 class UsageError(click.UsageError):
     """A usage error as one line on stderr, exit code 2: ``detente: error: --delta: ...``."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-
     def show(self, file: Any = None) -> None:
         click.echo(f"detente: error: {' '.join(self.format_message().split())}", err=True)
 

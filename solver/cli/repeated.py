@@ -60,7 +60,7 @@ def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], dete
     """Every discount factor for which the profile is a PPE, and for which it is Nash."""
     spec, rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
     result = delta_intervals(rep, strategies, exact=exact)
-    emit(result, as_json, lambda: render_deltas(result, rep.game.title, digits), spec)
+    emit(result, as_json, lambda: render_deltas(result, rep.game.title, digits, decimals), spec)
 
 
 @click.command()

@@ -118,9 +118,10 @@ def _is_zero(x: Number) -> bool:
     return abs(float(x)) <= PROBABILITY_TOL
 
 
-def render_deltas(res: DeltaIntervals, title: str, digits: int = 6) -> str:
+def render_deltas(res: DeltaIntervals, title: str, digits: int = 6, decimals: bool = False) -> str:
     """The PPE and Nash sets of discount factors, and the method that found each.
 
+    With ``decimals``, exact endpoints print as ``~``-marked decimals of at least 10 significant digits.
     The ends 0 and 1 print as ``0`` and ``1``; an empty set found on the grid says so (a window narrower
     than the grid spacing could have been missed).  The result's notes are not part of it: the command
     line prints them on stderr.
@@ -128,7 +129,8 @@ def render_deltas(res: DeltaIntervals, title: str, digits: int = 6) -> str:
     who = " vs ".join(res.strategies)
 
     def fmt(x: Number) -> str:
-        return format_number(x, max(digits, 10))
+        # endpoints print in full (exact fractions whatever their length) unless decimals are asked for
+        return num(x, max(digits, 10), decimals=True) if decimals else format_number(x, max(digits, 10))
 
     def ivs(items: tuple[Interval, ...], method: str) -> str:
         if items:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from models.stage import StageGame
 from solver.render.text import ROUNDED, arithmetic_text, csv_line, label_text, num, strategy_text, table
-from solver.stage.analysis import Analysis, AnalysisSection
+from solver.stage.analysis import AnalysisSection
 from solver.stage.correlated import CorrelatedResult
 from solver.stage.dominance import DominanceResult
 from solver.stage.equilibria import NashResult
@@ -14,7 +14,7 @@ from solver.stage.minmax import MinmaxResult
 from solver.stage.verify import Verification
 
 __all__ = ["render_nash", "render_verify", "render_dominance", "render_security", "render_correlated",
-           "render_pure", "render_analysis", "render_analysis_heading", "render_section", "render_rounding_footnote",
+           "render_pure", "render_analysis_heading", "render_section", "render_rounding_footnote",
            "render_catalog", "render_nash_csv"]
 
 
@@ -198,27 +198,6 @@ def render_rounding_footnote(text: str, exact: bool, digits: int, decimals: bool
     if exact and not decimals and ROUNDED in text:
         return f"{ROUNDED} marks exact values rounded to {digits} significant digits; --json keeps the fractions."
     return None
-
-
-def render_analysis(result: Analysis, game: StageGame, digits: int = 6, decimals: bool = False) -> str:
-    """Every section that :func:`solver.stage.analysis.analyze_game` ran, in order, under one heading.
-
-    The same text as the command line prints section by section.
-    """
-    blocks = [render_analysis_heading(game, result.exact, digits, decimals)]
-    if result.strict is not None:
-        blocks.append(render_dominance(result.strict, digits, decimals))
-    if result.weak is not None:
-        blocks.append(render_dominance(result.weak, digits, decimals))
-    if result.pure is not None:
-        blocks.append(render_pure(result.pure, digits, decimals))
-    if result.minmax is not None:
-        blocks.append(render_security(result.minmax, digits, decimals))
-    if result.correlated is not None:
-        blocks.append(render_correlated(result.correlated, digits, decimals))
-    text = "\n\n".join(blocks)
-    footnote = render_rounding_footnote(text, result.exact, digits, decimals)
-    return text if footnote is None else text + "\n" + footnote
 
 
 def render_catalog(entries: Sequence[dict[str, object]]) -> str:

@@ -317,7 +317,7 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
         ppe_dev = None
         if top > tol:
             ppe_dev = Deviation(name, chain.state_name(int(s)), chain.game.actions[i][int(b)], top)
-        advantage, policy = best_reply(chain, V, delta, i)
+        advantage, policy = best_reply(chain, V, delta, i, tol=tol)
         nash_gain = chain.init @ advantage
         nash_ok = nash_gain <= nash_tol
         nash_dev = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 __all__ = ["Progress", "MAX_VERTICES", "MAX_BASES", "MAX_PENDING_TABLEAU_ENTRIES", "EXACT_LP_WARN_CELLS",
-           "ENUMMIXED_WARN_ACTIONS", "too_large", "stage_memory_advice", "report"]
+           "EXACT_DOMINANCE_WARN_CELLS", "ENUMMIXED_WARN_ACTIONS", "too_large", "stage_memory_advice", "report"]
 
 #: ``progress(message, transient)``; see the module docstring.
 Progress = Callable[[str, bool], None]

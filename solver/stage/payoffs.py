@@ -16,10 +16,9 @@ import numpy as np
 from models.numbers import Number, to_exact
 from models.stage import StageGame
 from solver.numeric.rational import as_number
-from solver.numeric.tolerance import TOL, payoff_tolerance
+from solver.numeric.tolerance import payoff_tolerance
 
 __all__ = [
-    "TOL",
     "resolve_exact",
     "payoff_arrays",
     "payoff_tolerances",
@@ -27,10 +26,6 @@ __all__ = [
     "expected_payoff",
     "action_payoffs",
 ]
-
-# ``TOL`` stays importable from here for solver.repeated (batch, checks, escalation) until its owners import
-# solver.numeric.tolerance directly.
-
 
 def resolve_exact(game: StageGame, exact: bool | None) -> bool:
     """Decide the arithmetic: ``None`` means exact iff the game is exact."""

@@ -43,7 +43,7 @@ from models.errors import SolverError
 from models.numbers import Number
 from solver.numeric.tolerance import ROUNDING, payoff_span, payoff_tolerance
 from solver.repeated.chain import Chain
-from solver.repeated.checks import best_reply
+from solver.repeated.checks import MAX_POLICY_ITERATIONS, best_reply
 from solver.repeated.delta_sets.intervals import Interval
 from solver.repeated.markov import discounted, identity, solve
 
@@ -56,8 +56,6 @@ GRID = 400
 BISECTION_WIDTH = 1e-12
 #: A fraction is tried as an endpoint only within this distance of the float endpoint.
 RECOGNITION_WINDOW = 1e-10
-#: Improvements of policy iteration allowed before it is declared stuck (it needs a handful in practice).
-MAX_POLICY_ITERATIONS = 1_000
 
 
 @dataclass(frozen=True)
