@@ -134,7 +134,6 @@ class Chain:
             W[:, k] = col
         return W
 
-
     def weights_and_events(self, player: int | None = None,
                            action: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(W, pe)``: :meth:`intended_weights` and ``pe = W event_given_intended``, for the profile (no
@@ -151,15 +150,16 @@ class Chain:
             self._weights_memo[key] = (W, pe)
         return self._weights_memo[key]
 
-
     def policy_transition(self, player: int, policy: Sequence[int]) -> np.ndarray:
         """Dense ``P[s, s']`` when ``player`` plays the pure action ``policy[s]`` in each state ``s``."""
         pe = np.stack([self.weights_and_events(player, b)[1][s] for s, b in enumerate(policy)])
         return self.transition_from_events(pe)
 
     def event_probabilities(self, W: np.ndarray | None = None) -> np.ndarray:
-        """``pe[s, e]``: probability of each event in each state under weights ``W``."""
-        return (self.intended_weights() if W is None else W) @ self.event_given_intended
+        """``pe[s, e]``: probability of each event in each state under weights ``W`` (default: the profile's)."""
+        if W is None:
+            return self.weights_and_events()[1]
+        return W @ self.event_given_intended
 
     def transition(self, W: np.ndarray | None = None) -> np.ndarray:
         """Dense ``P[s, s']`` under weights ``W`` (default: the profile itself)."""
@@ -195,10 +195,9 @@ class Chain:
         np.add.at(out, (self.edge_s, self.edge_e), contrib)
         return out
 
-
     def reward(self, W: np.ndarray | None = None) -> np.ndarray:
         """``r[s, i]``: expected stage payoff of each player in each state."""
-        W = self.intended_weights() if W is None else W
+        W = self.weights_and_events()[0] if W is None else W
         return W @ self.stage
 
     def state_name(self, s: int) -> str:
