@@ -59,6 +59,7 @@ import numpy as np
 
 from models.errors import SolverError
 from models.numbers import Number, json_number
+from solver.numeric.rational import is_zero
 from solver.numeric.tolerance import TOL
 from solver.repeated.chain import Chain
 from solver.repeated.markov import (
@@ -224,7 +225,7 @@ def _episodes(P: np.ndarray, P0: np.ndarray, attack: np.ndarray, st: ChainStruct
         pi = stationary(P, cls, exact)
         total += weights[c] * (pi @ attack[idx]) / (pi @ starts[idx])
         p_episodic += weights[c]
-    mean_len = None if _is_zero(p_episodic, exact) else total / p_episodic
+    mean_len = None if is_zero(p_episodic, exact, TOL) else total / p_episodic
     return mean_len, p_episodic, p_endless
 
 
@@ -236,10 +237,6 @@ def _intends_attack(chain: Chain) -> np.ndarray:
         h = _hostility(chain, i)
         calm = calm * np.array([one - h[qs[i]] for qs, _ in chain.states], dtype=object if chain.exact else float)
     return one - calm
-
-
-def _is_zero(x: Number, exact: bool) -> bool:
-    return x == 0 if exact else abs(float(x)) <= TOL
 
 
 def _cesaro_distribution(P: np.ndarray, st: ChainStructure, weights: list[Number], exact: bool) -> np.ndarray:
@@ -267,7 +264,7 @@ def _first_attack(P0: np.ndarray, init: np.ndarray, exact: bool) -> tuple[Number
     safe = np.zeros(S, dtype=bool)
     for c in np.flatnonzero(closed):
         members = np.flatnonzero(labels == c)
-        if all(_is_zero(rows[i] - 1, exact) for i in members):
+        if all(is_zero(rows[i] - 1, exact, TOL) for i in members):
             safe[members] = True
     rest = np.flatnonzero(~safe)
     u = np.full(S, zero, dtype=object if exact else float)
@@ -279,6 +276,6 @@ def _first_attack(P0: np.ndarray, init: np.ndarray, exact: bool) -> tuple[Number
             u[rest] = solve(A, P0[np.ix_(rest, np.flatnonzero(safe))].sum(axis=1), exact)
         h[rest] = solve(A, np.full(rest.size, one, dtype=object if exact else float), exact)
     p_never = init @ u
-    if not _is_zero(p_never, exact):
+    if not is_zero(p_never, exact, TOL):
         return None, p_never
     return init @ h, zero

@@ -14,12 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from models.errors import ModelError
 from models.monitoring import monitoring_to_mapping
 from models.numbers import Number, is_exact, json_number, to_exact
 from models.repeated import RepeatedModel, check_delta
+from solver.numeric.rational import as_number
 from solver.repeated.binding import bind_profile, profile_chain
 from solver.repeated.checks import EquilibriumCheck, check_equilibrium
 from solver.repeated.escalation import EscalationMetrics, escalation_metrics
@@ -139,15 +138,11 @@ def evaluate(
     metrics = escalation_metrics(tracked, dd)
     if delayed:
         notes.append(DELAY_NOTE)
-    values = tuple(_plain(x, chain.exact) for x in chain.init @ V)
-    average = tuple(_plain(x, chain.exact) for x in chain.init @ avg)
+    values = tuple(as_number(x, chain.exact) for x in chain.init @ V)
+    average = tuple(as_number(x, chain.exact) for x in chain.init @ avg)
     return RepeatedResult(chain.exact, dd, model.game.players, profile.names,
                           freeze(monitoring_to_mapping(model.monitoring)), values, average, check, metrics,
                           chain.n_states, tuple(notes))
-
-
-def _plain(x: object, exact: bool) -> Number:
-    return to_exact(x) if exact else float(np.asarray(x, dtype=float))  # type: ignore[arg-type]
 
 
 def horizon_average(model: RepeatedModel, strategies: Sequence[str], periods: int, *,
@@ -175,4 +170,4 @@ def horizon_average(model: RepeatedModel, strategies: Sequence[str], periods: in
     for _ in range(periods - 1):
         mu = mu @ P
         total = total + mu @ r
-    return tuple(_plain(x / periods, chain.exact) for x in total)
+    return tuple(as_number(x / periods, chain.exact) for x in total)
