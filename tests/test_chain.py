@@ -3,6 +3,7 @@ say so, and the signed advantage of a policy without rounding."""
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction as F
 
 import numpy as np
@@ -45,12 +46,14 @@ def test_chain_arrays_are_read_only_and_the_memo_is_not_part_of_its_value():
 
 
 def test_repeated_result_monitoring_is_read_only_and_its_json_unchanged():
+    # the result held a plain, writable dict before; now it holds the model's frozen monitoring itself
     mon = AttributionMonitoring(detection=F(9, 10), false_flag=F(1, 20), clarification=Clarification(F(1, 2), 0, 0))
     res = evaluate(RepeatedModel(PD, mon), ["grim"], F(1, 2))
-    with pytest.raises(TypeError):
-        res.monitoring["detection"] = "1"  # type: ignore[index]
-    with pytest.raises(TypeError):
-        res.monitoring["clarification"]["cost"] = "5"
+    assert res.monitoring == mon
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.monitoring.detection = F(1)  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.monitoring.clarification.cost = F(5)  # type: ignore[misc, union-attr]
     assert res.to_dict()["monitoring"] == monitoring_to_mapping(mon)
 
 

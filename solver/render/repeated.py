@@ -8,6 +8,7 @@ from typing import Any
 from models.automata import Automaton, automaton_to_mapping
 from models.errors import SolverError
 from models.formats.toml_format import dump_toml
+from models.monitoring import monitoring_to_mapping
 from models.numbers import Number, format_number
 from solver.numeric.tolerance import PROBABILITY_TOL
 from solver.render.text import arithmetic_text, num, percent, table
@@ -108,7 +109,7 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6, decimals: 
     body = "\n".join(lines)
     plural = "state)" if res.n_states == 1 else "states)"
     head = [f"{title or 'Untitled game'}: {who}, delta = {num(res.delta, digits)}",
-            f"Monitoring: {monitoring_text(res.monitoring)}",
+            f"Monitoring: {monitoring_text(monitoring_to_mapping(res.monitoring))}",
             f"({arithmetic_text(res.exact, body, digits)}; {res.n_states} joint {plural}"]
     return "\n".join(head) + "\n" + body
 

@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from models.errors import ModelError
-from models.monitoring import monitoring_to_mapping
+from models.monitoring import Monitoring, monitoring_to_mapping
 from models.numbers import Number, is_exact, json_number, to_exact
 from models.repeated import RepeatedModel, check_delta
 from solver.numeric.rational import as_number
@@ -36,47 +36,15 @@ DELAY_NOTE = (
 )
 
 
-class ReadOnlyDict(dict):
-    """A dict that refuses every change (so a frozen result stays frozen), and still is a dict for JSON
-    and for ``isinstance(x, dict)``."""
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("this mapping is part of a frozen result and cannot be changed")
-
-    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
-    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
-
-    def __reduce__(self) -> Any:
-        return (ReadOnlyDict, (dict(self),))
-
-
-def freeze(value: Any) -> Any:
-    """A read-only copy of a JSON-like value: mappings become :class:`ReadOnlyDict`, lists tuples."""
-    if isinstance(value, Mapping):
-        return ReadOnlyDict({k: freeze(v) for k, v in value.items()})
-    if isinstance(value, (list, tuple)):
-        return tuple(freeze(v) for v in value)
-    return value
-
-
-def thaw(value: Any) -> Any:
-    """The plain JSON form (dicts and lists) of a value made by :func:`freeze`."""
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
-    return value
-
-
 @dataclass(frozen=True)
 class RepeatedResult:
-    """What :func:`evaluate` returns: immutable (the monitoring table is a :class:`ReadOnlyDict`)."""
+    """What :func:`evaluate` returns: immutable, down to the model's frozen monitoring."""
 
     exact: bool
     delta: Number
     players: tuple[str, ...]
     strategies: tuple[str, ...]
-    monitoring: Mapping[str, Any]  # the [monitoring] table of the model, read-only
+    monitoring: Monitoring  # the model's monitoring (after any overrides)
     values: tuple[Number, ...]  # discounted, normalised, from the initial state
     average: tuple[Number, ...]  # long-run average
     equilibrium: EquilibriumCheck
@@ -91,7 +59,7 @@ class RepeatedResult:
             "delta": json_number(self.delta),
             "players": list(self.players),
             "strategies": list(self.strategies),
-            "monitoring": thaw(self.monitoring),
+            "monitoring": monitoring_to_mapping(self.monitoring),
             "values": [json_number(v) for v in self.values],
             "average": [json_number(v) for v in self.average],
             "equilibrium": self.equilibrium.to_dict(),
@@ -141,7 +109,7 @@ def evaluate(
     values = tuple(as_number(x, chain.exact) for x in chain.init @ V)
     average = tuple(as_number(x, chain.exact) for x in chain.init @ avg)
     return RepeatedResult(chain.exact, dd, model.game.players, profile.names,
-                          freeze(monitoring_to_mapping(model.monitoring)), values, average, check, metrics,
+                          model.monitoring, values, average, check, metrics,
                           chain.n_states, tuple(notes))
 
 
