@@ -42,6 +42,23 @@ monitoring.
 or one of ``@restrain`` (the seat's first non-hostile action) and
 ``@attack`` (its first hostile action), which the doctrine library uses so
 that it fits any game.
+
+A random transition (a rule whose target is a distribution, or a random
+``initial`` state) is drawn in one of two ways, chosen per automaton with
+``lottery``:
+
+``independent`` (the default)
+    each player draws on its own; the draw is publicly observed, so the
+    joint state stays common knowledge, but two players who both forgive
+    with probability 1/2 go to war together only a quarter of the time.
+``shared``
+    the automaton reads the *public lottery*: one uniform draw ``u`` in
+    [0, 1) per period that every automaton sees.  The unit interval is cut
+    into the targets' probabilities in the order the automaton lists its
+    states, and the target whose piece holds ``u`` is taken.  Players whose
+    automata list their states in the same order (in particular, players
+    using the same doctrine) therefore move together: the public
+    randomisation device of the textbook forgiving trigger.
 """
 
 from __future__ import annotations
@@ -59,10 +76,12 @@ from .numbers import Number, format_number, is_exact, parse_number, plain_number
 from .stage import StageGame
 
 __all__ = ["Pattern", "Automaton", "BoundAutomaton", "automaton_from_mapping", "automaton_to_mapping", "bind",
-           "check_automaton", "PATTERNS", "RESTRAIN", "ATTACK"]
+           "check_automaton", "PATTERNS", "RESTRAIN", "ATTACK", "LOTTERIES"]
 
 RESTRAIN = "@restrain"
 ATTACK = "@attack"
+#: How an automaton draws its random transitions (see the module docstring).
+LOTTERIES = ("independent", "shared")
 PATTERNS = ("clear", "other-blamed", "self-blamed", "all-blamed", "any-blamed", "other-confirmed",
             "other-cleared", "self-confirmed", "self-cleared", "always")
 
@@ -105,6 +124,7 @@ class Automaton:
     play: tuple[Distribution, ...]  # per state: distribution over action labels (or @restrain/@attack)
     rules: tuple[tuple[tuple[Pattern, Distribution], ...], ...]  # per state, in order
     description: str = ""
+    lottery: str = "independent"  # "shared": random transitions read the public lottery
 
     def __post_init__(self) -> None:
         where = f"strategies.{self.name}"
@@ -114,6 +134,9 @@ class Automaton:
             raise ModelError("duplicate state name", field=f"{where}.states")
         if len(self.play) != len(self.states) or len(self.rules) != len(self.states):
             raise ModelError("every state needs an action and a (possibly empty) list of rules", field=where)
+        if self.lottery not in LOTTERIES:
+            raise ModelError(f"unknown lottery {self.lottery!r}; choose shared (read the public lottery) or "
+                             "independent (each player's own draw)", field=f"{where}.lottery")
         names = set(self.states)  # once: a set per rule made large automata quadratic to check
         _check_distribution(self.initial, names, f"{where}.initial", "state")
         for q, state in enumerate(self.states):
@@ -127,6 +150,17 @@ class Automaton:
         probs += [p for d in self.play for _, p in d]
         probs += [p for rules in self.rules for _, d in rules for _, p in d]
         return all(is_exact(p) for p in probs)
+
+    @property
+    def is_random(self) -> bool:
+        """Whether some transition (or the initial state) is a lottery over two or more states."""
+        dists = [self.initial] + [d for rules in self.rules for _, d in rules]
+        return any(sum(1 for _, p in d if p) > 1 for d in dists)
+
+    @property
+    def shared(self) -> bool:
+        """Whether the random transitions read the public lottery."""
+        return self.lottery == "shared"
 
 
 def _check_distribution(dist: Distribution, names: set[str] | None, field: str, what: str) -> None:
@@ -158,8 +192,8 @@ def automaton_from_mapping(name: str, data: Any) -> Automaton:
     if not isinstance(data, Mapping):
         raise ModelError("expected a table with 'initial' and 'states'", field=where)
     for key in data:
-        if key not in ("initial", "states", "description"):
-            raise ModelError(f"unknown key {key!r}; known keys are initial, states, description",
+        if key not in ("initial", "states", "description", "lottery"):
+            raise ModelError(f"unknown key {key!r}; known keys are initial, states, description, lottery",
                              field=f"{where}.{key}")
     states = data.get("states")
     if not isinstance(states, Mapping) or not states:
@@ -191,7 +225,10 @@ def automaton_from_mapping(name: str, data: Any) -> Automaton:
     description = data.get("description", "")
     if not isinstance(description, str):
         raise ModelError("expected a string", field=f"{where}.description")
-    return Automaton(name, names, initial, tuple(plays), tuple(rules), description)
+    lottery = data.get("lottery", "independent")
+    if not isinstance(lottery, str):
+        raise ModelError("expected \"shared\" or \"independent\"", field=f"{where}.lottery")
+    return Automaton(name, names, initial, tuple(plays), tuple(rules), description, lottery.strip())
 
 
 def _plain_dist(dist: Distribution) -> Any:
@@ -205,6 +242,8 @@ def automaton_to_mapping(a: Automaton) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if a.description:
         out["description"] = a.description
+    if a.lottery != "independent":
+        out["lottery"] = a.lottery
     out["initial"] = _plain_dist(a.initial)
     out["states"] = {
         s: {"play": _plain_dist(a.play[q]), "on": {str(p): _plain_dist(t) for p, t in a.rules[q]}}

@@ -18,7 +18,12 @@ doctrine                    automaton
                             happens meanwhile (K-period punishment; Green and Porter 1984).
 ``generous:G``              tit-for-tat that ignores each blame on the other with probability G.
                             Nowak and Sigmund (1992).
-``forgiving-trigger:PHI``   grim, except that a blame starts permanent war only with probability PHI.
+``forgiving-trigger:PHI``   grim, except that a blame starts permanent war only with probability PHI,
+                            drawn from the public lottery: players using it go to war together.  The
+                            textbook forgiving trigger (Mailath and Samuelson 2006, sec. 7.2).
+``forgiving-trigger-independent:PHI``
+                            the same, but each player draws on its own (publicly observed), so one side
+                            may go to war while the other stays at peace.
 ``wsls``                    win-stay, lose-shift (Pavlov): restrain after a period in which both or
                             neither were blamed, attack after a period in which exactly one was.
                             Nowak and Sigmund (1993).
@@ -61,13 +66,14 @@ def _always(action: str) -> Automaton:
                      f"{'restrain' if action == RESTRAIN else 'attack'} in every period")
 
 
-def _grim(phi: Number = ONE, name: str = "grim") -> Automaton:
+def _grim(phi: Number = ONE, name: str = "grim", lottery: str = "shared") -> Automaton:
     trigger = _to("war") if phi == 1 else (("war", phi), ("peace", 1 - phi))
     rules = ((_p("other-blamed"), trigger), (_p("self-blamed"), trigger))
+    draw = "the public lottery" if lottery == "shared" else "its own draw"
     desc = ("restrain until anyone is blamed, then attack forever" if phi == 1 else
-            f"restrain; after any blame, attack forever with probability {format_number(phi)}")
+            f"restrain; after any blame, attack forever with probability {format_number(phi)} ({draw})")
     return Automaton(name, ("peace", "war"), _to("peace"), (((RESTRAIN, ONE),), ((ATTACK, ONE),)),
-                     (rules, ()), desc)
+                     (rules, ()), desc, lottery if phi != 1 else "independent")
 
 
 def _tft(pattern: str = "other-blamed", forgive: Number = Fraction(0), name: str = "tit-for-tat") -> Automaton:
@@ -129,7 +135,8 @@ DOCTRINES: dict[str, str] = {
     "tit-for-tat": "restrain; attack in the period after each blame on the other",
     "punish:K": "after a blame on the other, attack for K periods, then restrain",
     "generous:G": "tit-for-tat that forgives each blame with probability G",
-    "forgiving-trigger:PHI": "after any blame, attack forever with probability PHI",
+    "forgiving-trigger:PHI": "after any blame, all attack forever with probability PHI (public lottery)",
+    "forgiving-trigger-independent:PHI": "the same, each player drawing on its own",
     "wsls": "win-stay, lose-shift: restrain after both or neither were blamed",
     "contrite": "contrite tit-for-tat: accept punishment for one's own blamed attacks",
     "consult": "tit-for-tat on confirmed blames only (uses the clarification channel)",
@@ -160,7 +167,7 @@ def doctrine(spec: str) -> Automaton:
     name, _, arg = spec.partition(":")
     name = name.strip()
     arg = arg.strip()
-    needs_arg = {"punish": "K", "generous": "G", "forgiving-trigger": "PHI"}
+    needs_arg = {"punish": "K", "generous": "G", "forgiving-trigger": "PHI", "forgiving-trigger-independent": "PHI"}
     if name in needs_arg and not arg:
         raise ModelError(f"doctrine {name} needs a parameter: {name}:{needs_arg[name]}")
     if name in DOCTRINES and ":" in spec:
@@ -188,4 +195,7 @@ def doctrine(spec: str) -> Automaton:
         return _tft(forgive=g, name=f"generous:{arg}")
     if name == "forgiving-trigger":
         return _grim(_probability_arg(name, arg), name=f"forgiving-trigger:{arg}")
+    if name == "forgiving-trigger-independent":
+        return _grim(_probability_arg(name, arg), name=f"forgiving-trigger-independent:{arg}",
+                     lottery="independent")
     raise ModelError(f"unknown strategy {spec!r}; library doctrines are {', '.join(DOCTRINES)}")

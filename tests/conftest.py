@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, settings
 
 from strategies import DEFAULT_EXAMPLES, HYPOTHESIS_PROFILE, THOROUGH_EXAMPLES
 
+# Every setting is stated, none inherited: when the environment variable CI is set, Hypothesis makes its own
+# derandomized profile the default, and a profile registered without derandomize=False would inherit it.
 _common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=DEFAULT_EXAMPLES, derandomize=True, **_common)
-settings.register_profile("explore", max_examples=DEFAULT_EXAMPLES, **_common)
-settings.register_profile("thorough", max_examples=THOROUGH_EXAMPLES, **_common)
+settings.register_profile("explore", max_examples=DEFAULT_EXAMPLES, derandomize=False, **_common)
+settings.register_profile("thorough", max_examples=THOROUGH_EXAMPLES, derandomize=False, **_common)
 settings.load_profile(HYPOTHESIS_PROFILE)

@@ -98,9 +98,9 @@ def test_first_departure_says_when_the_reply_follows_the_strategy_everywhere():
     chain = chain_of(["grim"])
     own = np.array([int(np.argmax([float(p) for p in chain.action_probabilities[0][s]]))
                     for s in range(chain.n_states)])
-    assert checks._first_departure(chain, own, 0) is None
+    assert checks.first_departure(chain, own, 0) is None
     defect = np.ones(chain.n_states, dtype=int)
-    assert chain.state_name(checks._first_departure(chain, defect, 0)) == "peace / peace"
+    assert chain.state_name(checks.first_departure(chain, defect, 0)) == "peace / peace"
     # under noisy attribution war is reached from peace; a reply that departs only there (restrains at war)
     # departs first at war, not at the start
     noisy = chain_of(["grim"], AttributionMonitoring(detection=F(4, 5), false_flag=F(1, 10)))
@@ -110,4 +110,4 @@ def test_first_departure_says_when_the_reply_follows_the_strategy_everywhere():
     assert len(war) == 1 and mine[war[0]] == 1  # grim attacks at war
     late = mine.copy()
     late[war[0]] = 0
-    assert checks._first_departure(noisy, late, 0) == war[0]
+    assert checks.first_departure(noisy, late, 0) == war[0]

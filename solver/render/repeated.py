@@ -12,6 +12,7 @@ from models.monitoring import monitoring_to_mapping
 from models.numbers import Number, format_number
 from solver.numeric.tolerance import PROBABILITY_TOL
 from solver.render.text import arithmetic_text, num, percent, table
+from solver.repeated.checks import EquilibriumCheck
 from solver.repeated.delta_sets import GRID, DeltaIntervals, Interval
 from solver.repeated.evaluation import RepeatedResult
 from solver.repeated.simulation import Timeline
@@ -55,31 +56,7 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6, decimals: 
     lines.append(table(["player", "strategy", "value", "long-run average"], rows))
     lines.append("")
     eq = res.equilibrium
-    lines.append("Equilibrium")
-    rows = []
-    for c in eq.players:
-        dev = c.ppe_deviation
-        rows.append([c.player, "yes" if c.ppe else "no", short(c.ppe_gain, digits),
-                     "-" if dev is None else dev.action, "-" if dev is None else dev.state,
-                     "yes" if c.nash else "no", short(c.nash_gain, digits)])
-    lines.append(table(["player", "PPE", "largest one-shot gain", "by playing", "in joint state", "Nash",
-                        "best-reply gain"], rows, "  "))
-    dev = eq.deviation
-    if eq.ppe:
-        lines.append("  A perfect public equilibrium: no player gains by a one-shot deviation at any reachable "
-                     "joint state.")
-    elif dev is not None:
-        lines.append(f"  Not a PPE: {dev.player} gains {short(dev.gain, digits)} by playing {dev.action} in joint "
-                     f"state {dev.state}.")
-    if not eq.nash:
-        worst = eq.nash_failure
-        nd = None if worst is None else worst.nash_deviation
-        if worst is None or nd is None:
-            raise SolverError("the Nash check failed but reports no deviation")
-        lines.append(f"  Not a Nash equilibrium: {worst.player}'s best reply gains {short(nd.gain, digits)}; it "
-                     f"first departs by playing {nd.action} in joint state {nd.state}.")
-    elif not eq.ppe:
-        lines.append("  It is a Nash equilibrium: the profitable deviations are off the equilibrium path.")
+    lines += _equilibrium_lines(eq, short, digits)
     m = res.metrics
     lines.append("")
     lines.append("Escalation")
@@ -114,6 +91,59 @@ def render_repeated(res: RepeatedResult, title: str, digits: int = 6, decimals: 
     return "\n".join(head) + "\n" + body
 
 
+def _equilibrium_lines(eq: EquilibriumCheck, short: Any, digits: int) -> list[str]:
+    """The equilibrium table and what it means; under delay with the sequential verdict and the notions."""
+    lines = ["Equilibrium"]
+    rows = []
+    delayed = eq.delay > 0
+    for c in eq.players:
+        dev = c.ppe_deviation
+        row = [c.player, "yes" if c.ppe else "no", short(c.ppe_gain, digits),
+               "-" if dev is None else dev.action, "-" if dev is None else dev.state]
+        if delayed:
+            row.append("yes" if c.sequential else "no")
+        rows.append(row + ["yes" if c.nash else "no", short(c.nash_gain, digits)])
+    gain = "largest continuation gain" if delayed else "largest one-shot gain"
+    where = "in state" if delayed else "in joint state"
+    lines.append(table(["player", "PPE", gain, "by playing", where] + (["sequential"] if delayed else [])
+                       + ["Nash", "best-reply gain"], rows, "  "))
+    dev = eq.deviation
+    if eq.ppe and not delayed:
+        lines.append("  A perfect public equilibrium: no player gains by a one-shot deviation at any reachable "
+                     "joint state.")
+    elif eq.ppe:
+        lines.append("  A perfect public equilibrium over public information: at every reachable public state "
+                     "(the joint states of the periods whose signals are pending, and now), with its own pending "
+                     "actions as prescribed, no player gains by any continuation strategy.")
+    elif dev is not None:
+        what = "then following its best reply" if delayed else ""
+        lines.append(f"  Not a PPE: {dev.player} gains {short(dev.gain, digits)} by playing {dev.action} in "
+                     f"{'state' if delayed else 'joint state'} {dev.state}{' ' + what if what else ''}.")
+    if delayed:
+        seq = [c for c in eq.players if not c.sequential]
+        if not seq:
+            lines.append("  Sequential too: optimal also after a player's own past deviations, the pending signals "
+                         "distributed as those deviations imply.")
+        else:
+            sd = max(seq, key=lambda c: float(c.sequential_gain)).sequential_deviation
+            if sd is not None:
+                lines.append(f"  Not sequential: after its own deviation, {sd.player} gains {short(sd.gain, digits)} "
+                             f"by playing {sd.action} in state {sd.state}.")
+    if not eq.nash:
+        worst = eq.nash_failure
+        nd = None if worst is None else worst.nash_deviation
+        if worst is None or nd is None:
+            raise SolverError("the Nash check failed but reports no deviation")
+        lines.append(f"  Not a Nash equilibrium: {worst.player}'s best reply gains {short(nd.gain, digits)}; it "
+                     f"first departs by playing {nd.action} in {'state' if delayed else 'joint state'} {nd.state}.")
+    elif not eq.ppe:
+        lines.append("  It is a Nash equilibrium: the profitable deviations are off the equilibrium path.")
+    if delayed:
+        lines.append(f"  Signals arrive {eq.delay} period{'s' if eq.delay > 1 else ''} late: a player knows what it "
+                     "did meanwhile, nobody sees the pending signals, and the checks average over them.")
+    return lines
+
+
 def _is_zero(x: Number) -> bool:
     """A probability that is 0 (exactly, or within the float probability tolerance)."""
     return abs(float(x)) <= PROBABILITY_TOL
@@ -142,11 +172,21 @@ def render_deltas(res: DeltaIntervals, title: str, digits: int = 6, decimals: bo
         return "none: for no discount factor in (0, 1)"
 
     lines = [f"{title or 'Untitled game'}: {who}",
-             f"Perfect public equilibrium for delta in: {ivs(res.ppe, res.ppe_method)}",
-             f"Nash equilibrium for delta in: {ivs(res.nash, res.nash_method)}",
-             "",
-             f"PPE method: {res.ppe_method}.",
-             f"Nash method: {res.nash_method}."]
+             f"Perfect public equilibrium for delta in: {ivs(res.ppe, res.ppe_method)}"]
+    if res.delay:
+        lines.append(f"Sequential (also after own deviations) for delta in: "
+                     f"{ivs(res.sequential_set, res.sequential_method)}")
+    lines += [f"Nash equilibrium for delta in: {ivs(res.nash, res.nash_method)}",
+              "",
+              f"PPE method: {res.ppe_method}."]
+    if res.delay:
+        lines.append(f"Sequential method: {res.sequential_method}.")
+    lines.append(f"Nash method: {res.nash_method}.")
+    if res.delay:
+        lines.append(f"Signals arrive {res.delay} period{'s' if res.delay > 1 else ''} late. PPE: at every "
+                     "reachable public state, with its own pending actions as prescribed, no player gains by any "
+                     "continuation strategy; sequential: the same after its own past deviations too; Nash: from "
+                     "the start. The pending signals are averaged over, never seen.")
     if len(res.ppe) > 1 or (res.ppe and res.ppe[-1].hi != 1):
         lines.append("The PPE set is not a threshold: more patience can break the equilibrium.")
     return "\n".join(lines)

@@ -38,6 +38,7 @@ from solver.numeric.blas import blas_threads
 from solver.repeated.binding import bind_profile
 from solver.repeated.chain import Chain, build_chain
 from solver.repeated.checks import MIN_FLOAT_PATIENCE, gain_tolerance
+from solver.repeated.markov import discounted
 
 __all__ = ["BatchResult", "evaluate_batch"]
 
@@ -246,6 +247,8 @@ def evaluate_batch(
     if ff is None and isinstance(mon, AttributionMonitoring):
         ff = np.full(B, float(mon.false_flag))
     eps_all = eps if eps is not None else np.full(B, float(mon.tremble))
+    if mon.delay:
+        return _delayed_points(model, strategies, mon, deltas, det, ff, eps, eps_all)
 
     reach = _reachable_masks(model, strategies, generic, chain, B, det if varying_signals else None,
                              ff if varying_signals else None, eps)
@@ -313,3 +316,30 @@ def evaluate_batch(
                 solve_chunk(lo)
     ppe = np.all(gains <= gain_tolerance(chain.game.float_payoffs(), deltas)[:, None], axis=1)
     return BatchResult(deltas, det, ff, eps, values, np.maximum(gains, 0.0), ppe)
+
+
+def _delayed_points(model: RepeatedModel, strategies: Sequence[str], mon: Monitoring, deltas: np.ndarray,
+                    det: np.ndarray | None, ff: np.ndarray | None, eps: np.ndarray | None,
+                    eps_all: np.ndarray) -> BatchResult:
+    """Under delay, point by point: the PPE verdict needs each deviator's own chain and policy iteration
+    (:mod:`solver.repeated.private`), which does not vectorise over points.  ``max_gain`` is then the
+    largest continuation gain, as :func:`solver.repeated.evaluation.evaluate` reports it."""
+    from solver.repeated.private import check_delayed
+
+    B, n = deltas.size, model.game.n_players
+    values = np.empty((B, n))
+    gains = np.empty((B, n))
+    ppe = np.empty(B, dtype=bool)
+    with blas_threads(1):
+        for j in range(B):
+            point = replace(mon, tremble=float(eps_all[j]))
+            if isinstance(point, AttributionMonitoring) and det is not None and ff is not None:
+                point = replace(point, detection=float(det[j]), false_flag=float(ff[j]))
+            profile = bind_profile(model.with_monitoring(point), strategies)
+            chain = build_chain(model.game, profile.signals, profile.automata, exact=False)
+            V = discounted(chain.transition(), chain.reward(), float(deltas[j]), False)
+            values[j] = chain.init @ V
+            check = check_delayed(chain, float(deltas[j]))
+            gains[j] = [float(c.ppe_gain) for c in check.players]
+            ppe[j] = check.ppe
+    return BatchResult(deltas, det, ff, eps, values, gains, ppe)

@@ -111,9 +111,8 @@ def _exact_distribution(dist: Distribution) -> Distribution:
 
 
 def _exact_automaton(a: Automaton) -> Automaton:
-    return Automaton(a.name, a.states, _exact_distribution(a.initial), tuple(_exact_distribution(x) for x in a.play),
-                     tuple(tuple((pat, _exact_distribution(t)) for pat, t in rules) for rules in a.rules),
-                     a.description)
+    return replace(a, initial=_exact_distribution(a.initial), play=tuple(_exact_distribution(x) for x in a.play),
+                   rules=tuple(tuple((pat, _exact_distribution(t)) for pat, t in rules) for rules in a.rules))
 
 
 def _exact_monitoring(m: Monitoring) -> Monitoring:

@@ -2,20 +2,32 @@
 
 Conventions
 -----------
-A *joint state* is ``(q_1, ..., q_N, queue)``: each player's automaton
-state and, when signals are delayed by ``L`` periods, the last ``L``
-*events* not yet public (oldest first; ``-1`` marks "nothing yet").  An
-*event* is what a period produces: the public signal, and (when tracked)
-which players actually attacked.  Each period:
+A *joint state* is ``(q, history)``: ``q = (q_1, ..., q_N)`` holds each
+player's automaton state and, when signals are delayed by ``L`` periods,
+``history = (q_{t-L}, ..., q_{t-1})`` the joint automaton states of the
+``L`` periods whose signals are still pending (oldest first; ``None`` for a
+period before the game began).  That is the *public state*: every player
+can compute it, and it fixes every player's prescribed mixed action in each
+pending period.  The pending signals themselves are not part of the state:
+on the path of the profile the signal of period ``t - k`` depends only on
+the actions drawn in ``q_{t-k}``, which nothing public has revealed yet, so
+``(q, history)`` is a Markov chain.  An *event* is what moves the automata:
+the signal that becomes public this period and, when tracked, which
+players actually attacked in the period that produced it.  Each period:
 
 1. every player draws an intended action from ``sigma_i(q_i)``; a tremble
    replaces it, uniformly, by another action with probability ``epsilon``;
-2. payoffs and the event follow the profile actually played:
-   ``event_given_intended[a, e]`` is the probability of event ``e`` given the
-   *intended* profile ``a``, and ``stage[a, i]`` player ``i``'s expected
-   payoff (clarification costs included);
-3. the signal that becomes public (this period's, or the queue's oldest)
-   moves every automaton: ``q_i' ~ tau_i(q_i, y)``.
+   payoffs follow the profile actually played: ``stage[a, i]`` is player
+   ``i``'s expected payoff given the *intended* profile ``a`` (clarification
+   costs included);
+2. the signal that becomes public is this period's (no delay) or the one
+   produced ``L`` periods ago, in the oldest state of ``history`` (nothing
+   arrives in the first ``L`` periods);
+   ``event_given_intended[a, e]`` is the probability of event ``e`` given
+   the intended profile ``a`` of the period that produced it;
+3. the signal moves every automaton: ``q_i' ~ tau_i(q_i, y)``; random moves
+   of automata with a *shared* lottery read one public draw (see
+   :func:`joint_draws`); the history shifts by one period.
 
 Names used below (``s``, ``t`` joint states, ``a`` intended profiles, ``e`` events):
 
@@ -23,16 +35,22 @@ Names used below (``s``, ``t`` joint states, ``a`` intended profiles, ``e`` even
 * intended weights ``W[s, a] = prod_i sigma_i(a_i | q_i(s))``
   (:meth:`Chain.intended_weights`; a one-shot deviation of player ``i`` to
   ``b`` replaces ``sigma_i`` by the point mass on ``b``);
-* event probabilities ``pe[s, e] = sum_a W[s, a] event_given_intended[a, e]``
-  (:meth:`Chain.event_probabilities`);
-* the next-state kernel ``K[s, e, t]``: the deterministic queue shift times
-  the automata's transitions, kept as a list of edges;
+* event probabilities ``pe[s, e] = sum_a W_src[s, a] event_given_intended[a, e]``
+  (:meth:`Chain.event_probabilities`), where ``W_src`` are the weights of
+  the period whose signal arrives: ``W`` itself without delay, those of the
+  history's oldest state with it (``source_probabilities``);
+* the next-state kernel ``K[s, e, t]``: the automata's transitions (and the
+  history's shift), kept as a list of edges;
 * the transition ``P[s, t] = sum_e pe[s, e] K[s, e, t]``, and the expected
   next value ``KV[s, e] = sum_t K[s, e, t] V(t)``
   (:meth:`Chain.expected_next_value`).
 
 The chain keeps every joint state reachable under *some* action sequence
-(deviations included), as the equilibrium checks need.
+(deviations included), as the equilibrium checks need.  Without delay a
+one-shot deviation changes this period's event, so the checks work on this
+chain directly; with delay it changes an event that arrives ``L`` periods
+later and stays private to the deviator meanwhile, so the checks use the
+deviator's own chain (:mod:`solver.repeated.private`).
 
 Exact (Fraction object arrays) when every input is rational and asked
 for; float64 otherwise.
@@ -41,11 +59,11 @@ for; float64 otherwise.
 from __future__ import annotations
 
 import itertools
-import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +73,7 @@ from models.monitoring import SignalStructure
 from models.numbers import Number, to_exact
 from models.stage import StageGame
 
-__all__ = ["Chain", "build_chain", "MAX_STATES"]
+__all__ = ["Chain", "build_chain", "joint_draws", "MAX_STATES"]
 
 #: Joint chains larger than this are refused: the solvers use dense S x S matrices.
 MAX_STATES = 5_000
@@ -75,7 +93,7 @@ class Chain:
     game: StageGame
     signals: SignalStructure
     automata: tuple[BoundAutomaton, ...]
-    states: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]  # (automaton states, queue of events)
+    states: tuple[tuple[tuple[int, ...], tuple[Any, ...]], ...]  # (automaton states, history or slots)
     init: np.ndarray  # (S,) initial distribution over joint states
     events: tuple[tuple[int, tuple[bool, ...] | None], ...]  # (signal, actual hostile flags or None)
     profiles: tuple[tuple[int, ...], ...]  # intended profiles, C order
@@ -88,6 +106,11 @@ class Chain:
     edge_t: np.ndarray
     edge_p: np.ndarray
     delay: int
+    #: With delay: per player, ``(S, A_i)`` mixed action in the period whose signal arrives (see the module
+    #: docstring); None without delay, when it is ``action_probabilities``.
+    source_probabilities: tuple[np.ndarray, ...] | None = None
+    #: Names of the joint states when the default (``peace / war [...]``) does not fit (a deviator's chain).
+    labels: Sequence[str] | None = None
     #: Memo of :meth:`weights_and_events`, filled on first use (the equilibrium checks ask for the same
     #: pairs over and over).  Not part of the chain's value: excluded from init, repr and comparison.
     _weights_memo: dict[tuple[int | None, int | None], tuple[np.ndarray, np.ndarray]] = field(
@@ -95,7 +118,7 @@ class Chain:
 
     def __post_init__(self) -> None:
         for arr in (self.init, self.event_given_intended, self.stage, self.attack, *self.action_probabilities,
-                    self.edge_s, self.edge_e, self.edge_t, self.edge_p):
+                    *(self.source_probabilities or ()), self.edge_s, self.edge_e, self.edge_t, self.edge_p):
             arr.setflags(write=False)
 
     @property
@@ -144,11 +167,29 @@ class Chain:
         key = (player, action)
         if key not in self._weights_memo:
             W = self.intended_weights(player, action)
-            pe = self.event_probabilities(W)
+            if self.source_probabilities is not None:
+                if player is not None:
+                    raise SolverError("under delay a deviation changes an event that arrives later: check it on "
+                                      "the deviator's chain (solver.repeated.private)")
+                pe = self._source_weights() @ self.event_given_intended
+            else:
+                pe = self.event_probabilities(W)
             W.setflags(write=False)
             pe.setflags(write=False)
             self._weights_memo[key] = (W, pe)
         return self._weights_memo[key]
+
+    def _source_weights(self) -> np.ndarray:
+        """Intended weights of the period whose signal arrives, in every state (delayed chains)."""
+        assert self.source_probabilities is not None
+        S = self.n_states
+        W = np.ones((S, len(self.profiles)), dtype=object if self.exact else float)
+        for k, prof in enumerate(self.profiles):
+            col = np.ones(S, dtype=object if self.exact else float)
+            for i, a in enumerate(prof):
+                col = col * self.source_probabilities[i][:, a]
+            W[:, k] = col
+        return W
 
     def policy_transition(self, player: int, policy: Sequence[int]) -> np.ndarray:
         """Dense ``P[s, s']`` when ``player`` plays the pure action ``policy[s]`` in each state ``s``."""
@@ -159,6 +200,8 @@ class Chain:
         """``pe[s, e]``: probability of each event in each state under weights ``W`` (default: the profile's)."""
         if W is None:
             return self.weights_and_events()[1]
+        if self.source_probabilities is not None:
+            raise SolverError("under delay the events do not follow this period's weights")
         return W @ self.event_given_intended
 
     def transition(self, W: np.ndarray | None = None) -> np.ndarray:
@@ -200,13 +243,19 @@ class Chain:
         W = self.weights_and_events()[0] if W is None else W
         return W @ self.stage
 
+    def joint_name(self, qs: Sequence[int]) -> str:
+        """``peace / war``: the automaton states of a joint state."""
+        return " / ".join(self.automata[i].states[q] for i, q in enumerate(qs))
+
     def state_name(self, s: int) -> str:
-        """``peace / war`` style name of a joint state (with pending signals when delayed)."""
-        qs, queue = self.states[s]
-        name = " / ".join(self.automata[i].states[q] for i, q in enumerate(qs))
+        """``peace / war`` style name of a joint state (with the pending periods' states when delayed)."""
+        if self.labels is not None:
+            return self.labels[s]
+        qs, history = self.states[s]
+        name = self.joint_name(qs)
         if self.delay:
-            pending = [self.signals.labels[self.events[e][0]] if e >= 0 else "-" for e in queue]
-            name += " [pending: " + "; ".join(pending) + "]"
+            pending = [self.joint_name(h) for h in history if h is not None]
+            name += " [pending signals from: " + "; ".join(pending) + "]" if pending else " [nothing pending yet]"
         return name
 
 
@@ -216,6 +265,58 @@ def _convert(arr: np.ndarray, exact: bool) -> np.ndarray:
         out[:] = [to_exact(v) for v in arr.flat]
         return out.reshape(arr.shape)
     return np.asarray(arr, dtype=float)
+
+
+def joint_draws(options: Sequence[Sequence[tuple[int, Number]]], shared: Sequence[bool],
+                exact: bool) -> list[tuple[tuple[int, ...], Number]]:
+    """Joint outcomes of the players' random draws, with their probabilities.
+
+    ``options[i]`` lists player ``i``'s outcomes ``(state, probability)`` in state order.  Players with
+    ``shared[i]`` read one public uniform draw ``u``: each cuts [0, 1) into its outcomes' probabilities in
+    state order and takes the outcome whose piece holds ``u`` (comonotone coupling), so players with the
+    same row move together.  The other players draw independently.
+
+    >>> from fractions import Fraction as F
+    >>> half = [(0, F(1, 2)), (1, F(1, 2))]
+    >>> [(qs, str(p)) for qs, p in joint_draws([half, half], [True, True], True)]
+    [((0, 0), '1/2'), ((1, 1), '1/2')]
+    >>> len(joint_draws([half, half], [False, False], True))
+    4
+    """
+    one = Fraction(1) if exact else 1.0
+    coupled = [i for i, opts in enumerate(options) if shared[i] and len(opts) > 1]
+    # the public draw: cut points of every coupled player, then one segment per piece of [0, 1)
+    segments: list[tuple[dict[int, int], Number]] = [({}, one)]
+    if coupled:
+        cuts: set[Number] = set()
+        bounds: dict[int, list[Number]] = {}
+        for i in coupled:
+            total = Fraction(0) if exact else 0.0
+            ends = []
+            for _, p in options[i][:-1]:
+                total = total + p
+                ends.append(total)
+            bounds[i] = ends
+            cuts.update(x for x in ends if 0 < x < 1)
+        points = [Fraction(0) if exact else 0.0] + sorted(cuts) + [one]
+        segments = []
+        for lo, hi in zip(points, points[1:]):
+            if not hi > lo:
+                continue
+            mid = (lo + hi) / 2
+            pick = {i: options[i][sum(1 for x in bounds[i] if x <= mid)][0] for i in coupled}
+            segments.append((pick, hi - lo))
+    rest = [i for i in range(len(options)) if i not in coupled]
+    out = []
+    for pick, w in segments:
+        for combo in itertools.product(*[options[i] for i in rest]):
+            p = w
+            states = dict(pick)
+            for i, (q, pi) in zip(rest, combo):
+                p = p * pi
+                states[i] = q
+            out.append((tuple(states[i] for i in range(len(options))), p))
+    return out
 
 
 def _tremble_matrix(k: int, eps: Number, exact: bool) -> np.ndarray:
@@ -300,48 +401,25 @@ def build_chain(
             rows[key] = [(int(q2), to_exact(row[q2]) if exact else float(row[q2])) for q2 in np.flatnonzero(row)]
         return rows[key]
 
+    shared = [b.automaton.shared for b in automata]
+
     def moves(qs: tuple[int, ...], y: int | None) -> list[tuple[tuple[int, ...], Number]]:
         if y is None:
             return [(qs, Fraction(1) if exact else 1.0)]
-        options = [tau_row(i, q, y) for i, q in enumerate(qs)]
-        out = []
-        for combo in itertools.product(*options):
-            p = Fraction(1) if exact else 1.0
-            for _, pi in combo:
-                p = p * pi
-            out.append((tuple(q2 for q2, _ in combo), p))
-        return out
+        return joint_draws([tau_row(i, q, y) for i, q in enumerate(qs)], shared, exact)
 
-    def successors(state: tuple[tuple[int, ...], tuple[int, ...]], e: int):
-        qs, queue = state
-        if L == 0:
-            return [((q2, ()), p) for q2, p in moves(qs, event_list[e][0])]
-        head = queue[0]
-        new_queue = queue[1:] + (e,)
-        y = None if head < 0 else event_list[head][0]
-        return [((q2, new_queue), p) for q2, p in moves(qs, y)]
-
-    # compare by logarithms: possible ** L for a large L is a number with millions of digits
-    if L > 0 and len(possible) > 1 and L * math.log(len(possible)) > math.log(MAX_STATES):
-        raise SolverError(
-            f"a delay of {L} periods with {len(possible)} possible signals gives more than {MAX_STATES} joint "
-            "states (every pending signal is part of the state); use a shorter delay"
-        )
-    if L == 0 and int(np.prod(sizes)) <= KRON_MAX:
+    coupled = sum(1 for b in automata if b.automaton.shared and b.automaton.is_random) > 1
+    if L == 0 and int(np.prod(sizes)) <= KRON_MAX and not coupled:  # Kronecker products: independent draws only
         taus = [_convert(b.tau, exact) for b in automata]
         return _no_delay_chain(game, signals, automata, exact, event_list, profiles, event_given, stage, attack,
                                possible, taus, sigmas, inits)
 
-    start_queue = tuple([-1] * L)
-    init_states = []
-    for combo in itertools.product(*[[(q, p) for q, p in enumerate(ini) if p] for ini in inits]):
-        p = Fraction(1) if exact else 1.0
-        for _, pi in combo:
-            p = p * pi
-        init_states.append(((tuple(q for q, _ in combo), start_queue), p))
-    index: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
-    order: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
-    todo: deque[tuple[tuple[int, ...], tuple[int, ...]]] = deque()
+    start: tuple[Any, ...] = (None,) * L
+    init_states = [((qs, start), p) for qs, p in
+                   joint_draws([[(q, p) for q, p in enumerate(ini) if p] for ini in inits], shared, exact)]
+    index: dict[tuple[tuple[int, ...], tuple[Any, ...]], int] = {}
+    order: list[tuple[tuple[int, ...], tuple[Any, ...]]] = []
+    todo: deque[tuple[tuple[int, ...], tuple[Any, ...]]] = deque()
     for st, _ in init_states:
         if st not in index:
             index[st] = len(order)
@@ -351,14 +429,21 @@ def build_chain(
     while todo:
         st = todo.popleft()
         s = index[st]
+        qs, history = st
         for e in possible:
-            for nxt, p in successors(st, e):
+            if L == 0:
+                targets = [((q2, ()), p) for q2, p in moves(qs, event_list[e][0])]
+            else:
+                # the oldest pending period's signal arrives (nothing before the game began)
+                arriving = None if history[0] is None else event_list[e][0]
+                targets = [((q2, history[1:] + (qs,)), p) for q2, p in moves(qs, arriving)]
+            for nxt, p in targets:
                 if nxt not in index:
                     if len(order) >= MAX_STATES:
                         raise SolverError(
                             f"the joint chain has more than {MAX_STATES} states (automaton states multiply, and "
-                            "each period of delay multiplies them by the number of signals); use fewer states "
-                            "or a shorter delay"
+                            f"with a delay of {L} the state holds the joint states of the last {L + 1} periods); "
+                            "use fewer states or a shorter delay"
                         )
                     index[nxt] = len(order)
                     order.append(nxt)
@@ -372,10 +457,17 @@ def build_chain(
     init = np.full(S, zero, dtype=object if exact else float)
     for st, p in init_states:
         init[index[st]] += p
-    action_probs = tuple(np.array([sigmas[i][st[0][i]] for st in order],
-                                  dtype=object if exact else float).reshape(S, -1) for i in range(n))
+    dtype = object if exact else float
+    action_probs = tuple(np.array([sigmas[i][st[0][i]] for st in order], dtype=dtype).reshape(S, -1)
+                         for i in range(n))
+    sources = None
+    if L:
+        # the period whose signal arrives: the oldest in the history (before the game began nothing arrives,
+        # and any distribution will do: the automata stay put whatever the event)
+        sources = tuple(np.array([sigmas[i][(st[0] if st[1][0] is None else st[1][0])[i]] for st in order],
+                                 dtype=dtype).reshape(S, -1) for i in range(n))
     return Chain(exact, game, signals, automata, tuple(order), init, tuple(event_list), profiles, event_given, stage,
-                 attack, action_probs, edge_s, edge_e, edge_t, edge_p, L)
+                 attack, action_probs, edge_s, edge_e, edge_t, edge_p, L, sources)
 
 
 def _no_delay_chain(game, signals, automata, exact, event_list, profiles, event_given, stage, attack, possible,

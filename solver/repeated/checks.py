@@ -18,6 +18,12 @@ a Markov decision problem over the joint states; policy iteration (Howard
 1960) finds its optimal value ``W_i``.  The profile is Nash iff
 ``W_i <= V_i`` at the initial distribution for every player.
 
+Under late attribution (signal delay ``L > 0``) a deviation is private to
+the deviator until its signal arrives, and the checks run on each player's
+own decision problem (:mod:`solver.repeated.private`), which also gives the
+stricter *sequential* verdict.  Without delay the sequential verdict is the
+PPE verdict.
+
 Exact for rational inputs; floats compare with :data:`solver.numeric.tolerance.TOL`
 relative to the payoff scale.
 
@@ -44,7 +50,8 @@ from solver.repeated.chain import Chain
 from solver.repeated.markov import identity, solve
 
 __all__ = ["Deviation", "PlayerEquilibriumCheck", "EquilibriumCheck", "one_shot_gains", "best_reply",
-           "policy_advantage", "check_equilibrium", "MAX_POLICY_ITERATIONS"]
+           "policy_advantage", "check_equilibrium", "first_departure", "MAX_POLICY_ITERATIONS", "NOTIONS",
+           "DELAY_NOTIONS", "MIN_FLOAT_PATIENCE", "gain_tolerance"]
 
 
 @dataclass(frozen=True)
@@ -62,15 +69,41 @@ class Deviation:
 
 @dataclass(frozen=True)
 class PlayerEquilibriumCheck:
-    """One player's PPE and Nash verdicts in a repeated game, with the largest gains and where they are."""
+    """One player's PPE, sequential and Nash verdicts, with the largest gains and where they are.
+
+    Without delay ``ppe_gain`` is the largest one-shot gain over the reachable joint states; under delay it
+    is the largest continuation gain (best reply minus the profile) over the reachable public states with
+    the player's pending actions as prescribed, and ``sequential_gain`` the same over every pending action.
+    """
 
     player: str
     ppe: bool
-    ppe_gain: Number  # largest one-shot gain over reachable joint states (0 when none)
+    ppe_gain: Number  # 0 when none
     ppe_deviation: Deviation | None
     nash: bool
     nash_gain: Number  # best-reply value minus the profile's value, at the start
     nash_deviation: Deviation | None
+    sequential: bool
+    sequential_gain: Number
+    sequential_deviation: Deviation | None
+
+
+#: What each verdict means, without and with delay (the output and the README say the same).
+NOTIONS = {
+    "ppe": "perfect public equilibrium: no one-shot deviation gains at any reachable joint state",
+    "nash": "Nash equilibrium: no strategy gains from the start",
+    "sequential": "the same as the PPE verdict (without delay a player has no private information)",
+}
+DELAY_NOTIONS = {
+    "ppe": ("perfect public equilibrium over public information: at every reachable public state (the joint "
+            "states of the periods whose signals are pending, and now), with the player's pending actions as "
+            "prescribed and the pending signals distributed accordingly, no continuation strategy gains, even "
+            "one that uses what the player knows it did"),
+    "nash": ("Nash equilibrium: no strategy gains from the start, the deviator seeing signals only when they "
+             "arrive and knowing its own pending actions"),
+    "sequential": ("sequential: the PPE condition also after the player's own past deviations, the pending "
+                   "signals distributed as those deviations imply"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +111,13 @@ class EquilibriumCheck:
     ppe: bool
     nash: bool
     players: tuple[PlayerEquilibriumCheck, ...]
+    sequential: bool
+    delay: int = 0
+
+    @property
+    def notions(self) -> dict[str, str]:
+        """What the ``ppe``, ``sequential`` and ``nash`` verdicts mean for this check."""
+        return dict(DELAY_NOTIONS if self.delay else NOTIONS)
 
     @property
     def deviation(self) -> Deviation | None:
@@ -103,6 +143,9 @@ class EquilibriumCheck:
         return {
             "ppe": self.ppe,
             "nash": self.nash,
+            "sequential": self.sequential,
+            "notions": self.notions,
+            "gains": "continuation" if self.delay else "one-shot",
             "max_gain": [json_number(p.ppe_gain) for p in self.players],
             "nash_gain": [json_number(p.nash_gain) for p in self.players],
             "deviation": None if dev is None else dev.to_dict(),
@@ -115,6 +158,10 @@ class EquilibriumCheck:
                     "deviation": None if p.ppe_deviation is None else p.ppe_deviation.to_dict(),
                     "nash_gain": json_number(p.nash_gain),
                     "nash_deviation": None if p.nash_deviation is None else p.nash_deviation.to_dict(),
+                    "sequential": p.sequential,
+                    "sequential_gain": json_number(p.sequential_gain),
+                    "sequential_deviation": (None if p.sequential_deviation is None
+                                             else p.sequential_deviation.to_dict()),
                 }
                 for p in self.players
             ],
@@ -261,9 +308,10 @@ def best_reply(chain: Chain, V: np.ndarray, delta: Number, player: int, *,
     )
 
 
-def _first_departure(chain: Chain, policy: np.ndarray, player: int) -> int | None:
-    """The first joint state, in breadth-first order along the best reply's own path, where it departs
-    from what the player's automaton would do (plays an action the automaton does not play for sure).
+def first_departure(chain: Chain, policy: np.ndarray, player: int, start: int | None = None) -> int | None:
+    """The first joint state, in breadth-first order along the best reply's own path (from ``start``, or
+    the initial states), where it departs from what the player's automaton would do (plays an action the
+    automaton does not play for sure).
 
     None when there is none: then the reply follows the strategy wherever it goes, and its advantage
     is zero in exact arithmetic.
@@ -271,7 +319,7 @@ def _first_departure(chain: Chain, policy: np.ndarray, player: int) -> int | Non
     S = chain.n_states
     P = chain.policy_transition(player, policy.tolist())
     slack = 0 if chain.exact else TOL
-    seen = {s for s in range(S) if chain.init[s]}
+    seen = {s for s in range(S) if chain.init[s]} if start is None else {start}
     order = sorted(seen)
     k = 0
     while k < len(order):
@@ -296,6 +344,10 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
     SolverError
         When the float best reply claims a gain but follows the strategy along its whole path (rounding).
     """
+    if chain.delay:
+        from solver.repeated.private import check_delayed  # the deviators' chains build on this module
+
+        return check_delayed(chain, delta)
     if not chain.exact and 1 - float(delta) < MIN_FLOAT_PATIENCE:
         raise ModelError(
             f"delta = {float(delta)!r} is too close to 1 for floating point (1 - delta < {MIN_FLOAT_PATIENCE:g}): "
@@ -322,7 +374,7 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
         nash_ok = nash_gain <= nash_tol
         nash_dev = None
         if not nash_ok:
-            where = _first_departure(chain, policy, i)
+            where = first_departure(chain, policy, i)
             if where is None:
                 raise SolverError(
                     f"the best reply of {name} gains {float(nash_gain):.3g} but plays the strategy's own actions "
@@ -330,5 +382,7 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
                 )
             nash_dev = Deviation(name, chain.state_name(where), chain.game.actions[i][int(policy[where])], nash_gain)
         checks.append(PlayerEquilibriumCheck(name, bool(top <= tol), gain, ppe_dev, bool(nash_ok),
-                                             nash_gain if nash_gain > nash_tol else zero, nash_dev))
-    return EquilibriumCheck(all(c.ppe for c in checks), all(c.nash for c in checks), tuple(checks))
+                                             nash_gain if nash_gain > nash_tol else zero, nash_dev,
+                                             bool(top <= tol), gain, ppe_dev))
+    ppe = all(c.ppe for c in checks)
+    return EquilibriumCheck(ppe, all(c.nash for c in checks), tuple(checks), ppe)

@@ -148,13 +148,11 @@ def _innocent_rate(chain: Chain, pe: np.ndarray) -> np.ndarray:
         return total
 
     out = np.full(S, zero, dtype=object if chain.exact else float)
-    for s, (qs, queue) in enumerate(chain.states):
-        if chain.delay == 0:
-            candidates = [(e, pe[s, e]) for e in range(len(chain.events)) if pe[s, e]]
-        else:
-            head = queue[0]
-            candidates = [] if head < 0 else [(head, Fraction(1) if chain.exact else 1.0)]
-        for e, w in candidates:
+    for s, (qs, history) in enumerate(chain.states):
+        if chain.delay and history[0] is None:
+            continue  # nothing arrives before the first signal is public
+        # the event that arrives (with delay, pe is the law of the oldest pending period's event)
+        for e, w in ((e, pe[s, e]) for e in range(len(chain.events)) if pe[s, e]):
             y, flags = chain.events[e]
             if flags is None:
                 raise SolverError("escalation metrics need a chain built with track_attacks=True")
@@ -183,8 +181,11 @@ def escalation_metrics(chain: Chain, delta: Number | None = None) -> EscalationM
     disc = None if delta is None else init @ discounted(P, attack, delta, exact)
 
     # first attack: the sub-stochastic chain of attack-free periods
-    G0 = _no_attack_events(chain)
-    P0 = chain.transition_from_events(W @ G0)
+    if chain.delay:
+        # this period's attack and the event that arrives are independent (it was produced L periods ago)
+        P0 = (1 - attack)[:, None] * P
+    else:
+        P0 = chain.transition_from_events(W @ _no_attack_events(chain))
     first, p_never = _first_attack(P0, init, exact)
 
     B = absorption(P, st, exact)

@@ -28,14 +28,6 @@ __all__ = ["RepeatedResult", "evaluate", "horizon_average"]
 
 SCHEMA_VERSION = 1
 
-#: Said whenever signals are delayed: the checks condition on signals that are not public yet.
-DELAY_NOTE = (
-    "signals are delayed, and the checks treat the pending signals as known at every joint state: a PPE or "
-    "Nash 'yes' is reliable, but a 'no' may be stricter than the true equilibrium notion, under which "
-    "players average over the pending signals they cannot see"
-)
-
-
 @dataclass(frozen=True)
 class RepeatedResult:
     """What :func:`evaluate` returns: immutable, down to the model's frozen monitoring."""
@@ -92,20 +84,15 @@ def evaluate(
     """
     d = check_delta(delta, field="--delta")
     profile = bind_profile(model, strategies)
-    delayed = profile.signals.delay > 0
-    # The metrics need events that record who attacked.  Without delay that costs no states; with a
-    # delay the tracked chain is larger, so it decides the arithmetic for the whole result.
-    tracked, notes = profile_chain(profile, exact, rational_inputs=is_exact(d), track_attacks=True)
-    chain = profile_chain(profile, tracked.exact, track_attacks=False)[0] if delayed else tracked
+    # One chain for values, checks and metrics: its events record who attacked, which costs no states.
+    chain, notes = profile_chain(profile, exact, rational_inputs=is_exact(d), track_attacks=True)
     dd = to_exact(d) if chain.exact else float(d)
     P = chain.transition()
     r = chain.reward()
     V = discounted(P, r, dd, chain.exact)
     avg = cesaro(P, r, chain.exact, structure(P))
     check = check_equilibrium(chain, V, dd)
-    metrics = escalation_metrics(tracked, dd)
-    if delayed:
-        notes.append(DELAY_NOTE)
+    metrics = escalation_metrics(chain, dd)
     values = tuple(as_number(x, chain.exact) for x in chain.init @ V)
     average = tuple(as_number(x, chain.exact) for x in chain.init @ avg)
     return RepeatedResult(chain.exact, dd, model.game.players, profile.names,

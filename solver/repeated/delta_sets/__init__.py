@@ -9,6 +9,8 @@ Three methods, one module each:
   gain polynomials (every gain times ``det(I - delta P)`` is a polynomial).
 * :mod:`.exact_nash` -- the Nash set exactly: each player's optimal best
   reply followed over delta, one polynomial piece at a time.
+* :mod:`.delayed` -- under late attribution, the PPE, sequential and
+  Nash sets on each deviator's own chain, by the same three methods.
 * :mod:`.grid` -- both sets on a grid of discount factors, with bisection
   on the sign of the largest gain, for chains too large for exact
   arithmetic; where the model is rational, a Nash endpoint that is a
@@ -27,6 +29,7 @@ from models.numbers import format_number
 from models.repeated import RepeatedModel
 from solver.repeated.binding import BoundProfile, bind_profile, exact_inputs, profile_chain
 from solver.repeated.chain import Chain
+from solver.repeated.delta_sets.delayed import delayed_intervals
 from solver.repeated.delta_sets.exact_nash import (
     MAX_PIECES,
     NASH_EXACT_MAX_STATES,
@@ -36,7 +39,6 @@ from solver.repeated.delta_sets.exact_nash import (
 from solver.repeated.delta_sets.exact_ppe import exact_ppe_intervals
 from solver.repeated.delta_sets.grid import BISECTION_WIDTH, GRID, Gaps, nash_edge_test, recognise, scan
 from solver.repeated.delta_sets.intervals import DeltaIntervals, Interval
-from solver.repeated.evaluation import DELAY_NOTE
 
 __all__ = ["Interval", "DeltaIntervals", "delta_intervals", "critical_deltas", "GRID", "NASH_EXACT_MAX_STATES",
            "MAX_PIECES"]
@@ -61,6 +63,8 @@ def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     best reply), the grid takes over and a note says so.
     """
     profile: BoundProfile = bind_profile(model, strategies)
+    if profile.signals.delay > 0:
+        return delayed_intervals(profile, exact)
     notes: list[str] = []
     use_exact = exact is not False
     if use_exact:
@@ -109,8 +113,6 @@ def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: b
                 nash_method += "; no endpoint confirmed as a fraction: the endpoints are floats"
         else:
             nash = [iv for iv, _, _ in found]
-    if profile.signals.delay > 0:
-        notes.append(DELAY_NOTE)
     return DeltaIntervals(model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method, nash_method,
                           chain_exact is not None, tuple(notes))
 

@@ -15,7 +15,7 @@ from solver.repeated.checks import best_reply, one_shot_gains
 from solver.repeated.delta_sets.intervals import Interval, intersect, merge
 from solver.repeated.markov import discounted, identity
 
-__all__ = ["exact_nash_intervals", "SweepGaveUp", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
+__all__ = ["exact_nash_intervals", "exact_nash_player", "SweepGaveUp", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
 
 #: Joint states up to which the Nash set is computed exactly by default (its polynomials have degree 2S + 1,
 #: and the time grows fast: 0.6 s for 2 states, 2 s for 16, 7 s for 25); ``exact=True`` lifts the limit.
@@ -185,3 +185,16 @@ def exact_nash_intervals(chain: Chain) -> list[Interval]:
         result = intersect(result, _exact_nash_player(chain, i, sigma))
     return result
 
+
+
+def exact_nash_player(chain: Chain, player: int) -> list[Interval]:
+    """Every delta in (0, 1) where ``player``'s best reply gains nothing, weighting the states by
+    ``chain.init`` (the start; any nonnegative weights: the best reply then gains nothing at any state of
+    positive weight, since its advantage is never negative).
+
+    Raises
+    ------
+    SweepGaveUp
+        As :func:`exact_nash_intervals`.
+    """
+    return _exact_nash_player(chain, player, _SigmaValues(chain))

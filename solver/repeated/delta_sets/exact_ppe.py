@@ -13,6 +13,7 @@ than a float can show.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
@@ -26,8 +27,8 @@ from solver.repeated.markov import identity
 
 __all__ = ["exact_ppe_intervals"]
 
-def _gain_polynomials(chain: Chain) -> list[list[Fraction]]:
-    """``N(delta) = D(delta) * (Q_i(s, b) - V_i(s))`` for every player, state and action, as polynomials."""
+def _gain_polynomials(chain: Chain, players: Sequence[int]) -> list[list[Fraction]]:
+    """``N(delta) = D(delta) * (Q_i(s, b) - V_i(s))`` for every player of ``players``, state and action."""
     S = chain.n_states
     P = chain.transition()
     r = chain.reward()
@@ -36,7 +37,7 @@ def _gain_polynomials(chain: Chain) -> list[list[Fraction]]:
     for d in points:
         A = identity(S, True) - d * P
         V, det = exact_linalg.solve_with_det(A, (1 - d) * r)
-        cols = [one_shot_gains(chain, V, d, i) * det for i in range(chain.n_players)]
+        cols = [one_shot_gains(chain, V, d, i) * det for i in players]
         samples.append(np.concatenate([c.reshape(-1) for c in cols]))
     table = np.stack(samples)  # (points, constraints)
     polys = [interpolate_uniform(S + 3, list(table[:, k])) for k in range(table.shape[1])]
@@ -44,15 +45,17 @@ def _gain_polynomials(chain: Chain) -> list[list[Fraction]]:
     check = Fraction(S + 2, S + 3)
     A = identity(S, True) - check * P
     V, det = exact_linalg.solve_with_det(A, (1 - check) * r)
-    direct = np.concatenate([(one_shot_gains(chain, V, check, i) * det).reshape(-1) for i in range(chain.n_players)])
+    direct = np.concatenate([(one_shot_gains(chain, V, check, i) * det).reshape(-1) for i in players])
     for k, p in enumerate(polys):
         if evaluate(p, check) != direct[k]:
             raise AssertionError("gain polynomial interpolation failed the degree check")
     return polys
 
 
-def exact_ppe_intervals(chain: Chain) -> list[Interval]:
-    polys = [p for p in _gain_polynomials(chain) if p]
+def exact_ppe_intervals(chain: Chain, players: Sequence[int] | None = None) -> list[Interval]:
+    """Every delta in (0, 1) where no one-shot deviation of ``players`` (default: all) gains at any state."""
+    who = range(chain.n_players) if players is None else players
+    polys = [p for p in _gain_polynomials(chain, who) if p]
     zero, one = Fraction(0), Fraction(1)
     own_roots = [real_roots(p, zero, one) for p in polys]
     # merge roots that are the same point (exactly, or overlapping isolating intervals)

@@ -93,10 +93,12 @@ class Gaps:
     delta -> 1.
     """
 
-    def __init__(self, chain: Chain) -> None:
+    def __init__(self, chain: Chain, players: Sequence[int] | None = None) -> None:
         if chain.exact:
             raise TypeError("Gaps works on a float chain")
         self.chain = chain
+        #: whose deviations count (default: every player's)
+        self.players = tuple(range(chain.n_players)) if players is None else tuple(players)
         W0, pe0 = chain.weights_and_events()
         self.P = chain.transition_from_events(pe0)
         self.r = W0 @ chain.stage
@@ -104,6 +106,11 @@ class Gaps:
         self.dpe: list[np.ndarray] = []
         self.dr: list[np.ndarray] = []  # per player: (actions, S)
         for i, k in enumerate(chain.game.shape):
+            if i not in self.players:  # placeholders: never read
+                self.pe.append(np.empty(0))
+                self.dpe.append(np.empty(0))
+                self.dr.append(np.empty(0))
+                continue
             pairs = [chain.weights_and_events(i, b) for b in range(k)]
             self.pe.append(np.stack([pe for _, pe in pairs]))
             self.dpe.append(self.pe[-1] - pe0[None])
@@ -169,8 +176,8 @@ class Gaps:
 
     def ppe_gap(self, delta: float) -> tuple[float, Witness]:
         """The largest one-shot gain over players, joint states and actions, and whose it is."""
-        top, who = -np.inf, Witness(0)
-        for i in range(self.chain.n_players):
+        top, who = -np.inf, Witness(self.players[0])
+        for i in self.players:
             G = self.gains(delta, i)
             s, b = np.unravel_index(int(np.argmax(G)), G.shape)
             if G[s, b] > top:
@@ -179,8 +186,8 @@ class Gaps:
 
     def nash_gap(self, delta: float) -> tuple[float, Witness]:
         """The largest best-reply advantage from the initial distribution, and that best reply."""
-        top, who = -np.inf, Witness(0)
-        for i in range(self.chain.n_players):
+        top, who = -np.inf, Witness(self.players[0])
+        for i in self.players:
             policy, A = self.best_reply(delta, i)
             f = float(self.chain.init @ A)
             if f > top:

@@ -38,6 +38,14 @@ class DeltaIntervals:
     nash_method: str
     exact: bool
     notes: tuple[str, ...] = ()
+    #: The sequential set (see :mod:`solver.repeated.private`); without delay it is the PPE set.
+    sequential: tuple[Interval, ...] | None = None
+    sequential_method: str = ""
+    delay: int = 0
+
+    @property
+    def sequential_set(self) -> tuple[Interval, ...]:
+        return self.ppe if self.sequential is None else self.sequential
 
     def to_dict(self) -> dict[str, Any]:
         def detail(ivs: tuple[Interval, ...]) -> list[dict[str, Any]]:
@@ -49,12 +57,16 @@ class DeltaIntervals:
             "exact": self.exact,
             "players": list(self.players),
             "strategies": list(self.strategies),
+            "delay": self.delay,
             "ppe": [i.to_list() for i in self.ppe],
             "nash": [i.to_list() for i in self.nash],
+            "sequential": [i.to_list() for i in self.sequential_set],
             "ppe_intervals": detail(self.ppe),
             "nash_intervals": detail(self.nash),
+            "sequential_intervals": detail(self.sequential_set),
             "ppe_method": self.ppe_method,
             "nash_method": self.nash_method,
+            "sequential_method": self.sequential_method or self.ppe_method,
             "notes": list(self.notes),
         }
 

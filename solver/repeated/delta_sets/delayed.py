@@ -1,0 +1,160 @@
+"""Discount-factor sets under late attribution: each verdict on each deviator's own chain.
+
+Under a signal delay the three verdicts of :mod:`solver.repeated.private`
+are read from player ``i``'s decision problem ``D_i`` (public state plus
+the player's pending actions), one player at a time, and the sets are
+intersected over the players:
+
+* *sequential*: no one-shot deviation of ``i`` gains at any state of
+  ``D_i``: the exact PPE machinery (:mod:`.exact_ppe`) on ``D_i``'s gain
+  polynomials, restricted to player ``i``;
+* *PPE*: ``i``'s optimal reply gains nothing at the states of ``D_i`` where
+  its pending actions are as prescribed: the exact Nash sweep
+  (:mod:`.exact_nash`) with those states weighted instead of the start
+  (the optimal advantage is never negative, so a weighted sum is zero iff
+  it is zero at each of them);
+* *Nash*: the exact Nash sweep on ``D_i`` from the start.
+
+For chains too large for exact arithmetic, or when asked, the grid method
+of :mod:`.grid` runs on the same quantities in float64.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from fractions import Fraction
+
+import numpy as np
+
+from solver.repeated.binding import BoundProfile, exact_inputs, profile_chain
+from solver.repeated.chain import Chain
+from solver.repeated.delta_sets.exact_nash import NASH_EXACT_MAX_STATES, SweepGaveUp, exact_nash_player
+from solver.repeated.delta_sets.exact_ppe import exact_ppe_intervals
+from solver.repeated.delta_sets.grid import BISECTION_WIDTH, GRID, Gaps, Witness, scan
+from solver.repeated.delta_sets.intervals import DeltaIntervals, Interval, intersect
+from solver.repeated.private import PrivateChain, private_chain
+
+__all__ = ["delayed_intervals", "EXACT_SEQUENTIAL_MAX_STATES"]
+
+#: Largest deviator's chain whose sequential set is computed exactly by default (Sturm sequences on
+#: polynomials of degree S + 1); the PPE and Nash sets use the exact Nash sweep's limit.
+EXACT_SEQUENTIAL_MAX_STATES = 40
+
+Gap = Callable[[float], tuple[float, Witness]]
+
+
+def _weighted(pc: PrivateChain) -> Chain:
+    """``D_i`` with its on-path states weighted instead of the start (see the module docstring)."""
+    one = Fraction(1) if pc.chain.exact else 1.0
+    zero = Fraction(0) if pc.chain.exact else 0.0
+    w = np.array([one if on else zero for on in pc.on_path], dtype=object if pc.chain.exact else float)
+    return replace(pc.chain, init=w)
+
+
+def _all_players(sets: Sequence[list[Interval]]) -> list[Interval]:
+    out: list[Interval] = [Interval(Fraction(0), Fraction(1), False, False)]
+    for s in sets:
+        out = intersect(out, s)
+    return out
+
+
+class _Grid:
+    """The three gaps of the module docstring over every player's float chain ``D_i``."""
+
+    def __init__(self, privates: Sequence[PrivateChain]) -> None:
+        self.gaps = [Gaps(pc.chain, [pc.player]) for pc in privates]
+        self.on = [np.flatnonzero(pc.on_path) for pc in privates]
+
+    def sequential(self, delta: float) -> tuple[float, Witness]:
+        return max((g.ppe_gap(delta) for g in self.gaps), key=lambda t: t[0])
+
+    def nash(self, delta: float) -> tuple[float, Witness]:
+        return max((g.nash_gap(delta) for g in self.gaps), key=lambda t: t[0])
+
+    def public(self, delta: float) -> tuple[float, Witness]:
+        best: tuple[float, Witness] = (-np.inf, Witness(0))
+        for g, on in zip(self.gaps, self.on):
+            i = g.players[0]
+            policy, A = g.best_reply(delta, i)
+            top = float(np.max(A[on])) if on.size else -np.inf
+            if top > best[0]:
+                best = (top, Witness(i, policy=tuple(int(b) for b in policy)))
+        return best
+
+    def gain(self, w: Witness, delta: float) -> float:
+        return self.gaps[w.player].gain_of(w, delta)
+
+    def public_gain(self, w: Witness, delta: float) -> float:
+        g, on = self.gaps[w.player], self.on[w.player]
+        assert w.policy is not None
+        A = g.advantage(delta, w.player, np.array(w.policy), g.gains(delta, w.player))
+        return float(np.max(A[on])) if on.size else -np.inf
+
+    def one_shot_tolerance(self, delta: float) -> float:
+        return self.gaps[0].ppe_tolerance(delta)
+
+    def value_tolerance(self, delta: float) -> float:
+        return self.gaps[0].nash_tolerance(delta)
+
+
+GRID_METHOD = f"grid of {GRID} discount factors and bisection to {BISECTION_WIDTH:g}"
+
+
+def delayed_intervals(profile: BoundProfile, exact: bool | None) -> DeltaIntervals:
+    """The PPE, sequential and Nash sets in (0, 1) of a profile whose signals are delayed.
+
+    ``exact`` as for :func:`solver.repeated.delta_sets.delta_intervals`: None decides from the sizes of
+    the deviators' chains, True computes every set exactly, False uses the grid.
+    """
+    notes: list[str] = []
+    n = profile.model.game.n_players
+    float_chain, _ = profile_chain(profile, False)
+    floats = [private_chain(float_chain, i) for i in range(n)]
+    size = max(pc.chain.n_states for pc in floats)
+    exact_privates: list[PrivateChain] | None = None
+    if exact is not False:
+        chain, more = profile_chain(exact_inputs(profile), None if exact is None else True)
+        if chain.exact:
+            exact_privates = [private_chain(chain, i) for i in range(n)]
+        else:
+            notes += more
+    grid = _Grid(floats)
+
+    def by_grid(gap: Gap, tol: Callable[[float], float], gain: Callable[[Witness, float], float]) -> list[Interval]:
+        return [iv for iv, _, _ in scan(gap, tol, gain)]
+
+    # sequential: one-shot gains on every D_i
+    if exact_privates is not None and (exact is True or size <= EXACT_SEQUENTIAL_MAX_STATES):
+        sequential = _all_players([exact_ppe_intervals(pc.chain, [pc.player]) for pc in exact_privates])
+        seq_method = "exact (Sturm sequences on the one-shot gain polynomials of each deviator's chain)"
+    else:
+        sequential = by_grid(grid.sequential, grid.one_shot_tolerance, grid.gain)
+        seq_method = f"{GRID_METHOD} on the largest one-shot gain of each deviator's chain"
+
+    def exact_sweep(chains: list[tuple[Chain, int]], what: str) -> list[Interval] | None:
+        try:
+            return _all_players([exact_nash_player(c, i) for c, i in chains])
+        except SweepGaveUp as why:
+            notes.append(f"the exact sweep of the {what} set gave up ({why}): that set comes from the grid")
+            return None
+
+    sweep_ok = exact_privates is not None and (exact is True or size <= NASH_EXACT_MAX_STATES)
+    ppe = nash = None
+    if sweep_ok and exact_privates is not None:
+        ppe = exact_sweep([(_weighted(pc), pc.player) for pc in exact_privates], "PPE")
+        nash = exact_sweep([(pc.chain, pc.player) for pc in exact_privates], "Nash")
+    sweep = "exact (each deviator's optimal best reply followed over delta; Sturm sequences)"
+    ppe_method = nash_method = sweep
+    if ppe is None:
+        ppe = by_grid(grid.public, grid.value_tolerance, grid.public_gain)
+        ppe_method = f"{GRID_METHOD} on the largest continuation gain at the prescribed private histories"
+    if nash is None:
+        nash = by_grid(grid.nash, grid.value_tolerance, grid.gain)
+        nash_method = f"{GRID_METHOD} on the best reply's gain from the start"
+    if exact_privates is not None and not sweep_ok:
+        notes.append(f"the deviators' chains have up to {size} states, more than {NASH_EXACT_MAX_STATES}: the PPE "
+                     "and Nash sets come from the grid (force exact arithmetic with --exact)")
+    return DeltaIntervals(profile.model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method,
+                          nash_method, exact_privates is not None, tuple(notes), tuple(sequential), seq_method,
+                          profile.signals.delay)
