@@ -351,7 +351,9 @@ def test_intervals_agree_with_pointwise_verdicts(model, points):
         verdict = evaluate(model, ["a", "b"], delta, exact=True).equilibrium
         assert verdict.ppe == inside(res.ppe, delta)
         assert verdict.nash == inside(res.nash, delta)
-    for kind, intervals in (("ppe", res.ppe), ("nash", res.nash)):
+        # under delay the sequential set is its own; without it, it is the PPE set
+        assert verdict.sequential == inside(res.sequential_set, delta)
+    for kind, intervals in (("ppe", res.ppe), ("nash", res.nash), ("sequential", res.sequential_set)):
         for iv in intervals:
             for end in (iv.lo, iv.hi):
                 if isinstance(end, F) and 0 < end < 1:

@@ -91,6 +91,13 @@ class PrivateChain:
     chain: Chain
     player: int
     on_path: np.ndarray  # (X,) bool
+    #: ``(s, acts) -> x``: the state of public state ``s`` of the profile chain when the player's pending
+    #: actions were ``acts`` (oldest first; -1 for a period before the game began)
+    seeds: dict[tuple[int, tuple[int, ...]], int]
+
+    def state_of(self, s: int, acts: Sequence[int]) -> int:
+        """The deviator's state for the profile chain's state ``s`` and the player's pending actions ``acts``."""
+        return self.seeds[s, tuple(acts)]
 
 
 class _Names(Sequence[str]):
@@ -216,11 +223,13 @@ def private_chain(base: Chain, player: int, *, exact: bool | None = None) -> Pri
             on_path.append(False)
         return index[x]
 
-    for qs, hist in base.states:
+    seeds: dict[tuple[int, tuple[int, ...]], int] = {}
+    for s, (qs, hist) in enumerate(base.states):
         options = [[-1] if h is None else list(range(k)) for h in hist]
         for acts in itertools.product(*options):
             slots = tuple(-1 if h is None else slot(h, c) for h, c in zip(hist, acts))
             x = add((qs, slots), (qs, hist, acts))
+            seeds[s, acts] = x
             if all(h is None or sigmas[i][h[i], c] for h, c in zip(hist, acts)):
                 on_path[x] = True
 
@@ -262,7 +271,7 @@ def private_chain(base: Chain, player: int, *, exact: bool | None = None) -> Pri
         np.array([key[0] for key in keys], dtype=np.int64), np.array([key[1] for key in keys], dtype=np.int64),
         np.array([key[2] for key in keys], dtype=np.int64), np.array([edges[key] for key in keys], dtype=dtype),
         0, None, _Names(base, i, labels))
-    return PrivateChain(chain, i, np.array(on_path, dtype=bool))
+    return PrivateChain(chain, i, np.array(on_path, dtype=bool), seeds)
 
 
 def check_delayed(base: Chain, delta: Number, privates: Sequence[PrivateChain] | None = None) -> EquilibriumCheck:
