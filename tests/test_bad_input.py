@@ -150,6 +150,18 @@ CASES = [
     ("other-action-after-override", HEAD + STRATEGY + 'states.a = { play = "C", on = { "other:D" = "a" } }\n',
      "toml", REPEAT + ["--detection", "0.9"], 1,
      "{f}: line 7: strategies.s.states.a.on.other:D: pattern other:D cannot occur"),
+    ("lottery-unknown", HEAD + STRATEGY + 'lottery = "public"\nstates.a = { play = "C" }\n', "toml", REPEAT, 1,
+     "{f}: line 7: strategies.s.lottery: unknown lottery 'public'; choose shared (read the public lottery) or "
+     "independent (each player's own draw)"),
+    ("lottery-capitalised", HEAD + STRATEGY + 'lottery = "Shared"\nstates.a = { play = "C" }\n', "toml", REPEAT, 1,
+     "{f}: line 7: strategies.s.lottery: unknown lottery 'Shared'"),
+    ("lottery-number", HEAD + STRATEGY + 'lottery = 3\nstates.a = { play = "C" }\n', "toml", REPEAT, 1,
+     '{f}: line 7: strategies.s.lottery: expected "shared" or "independent"'),
+    ("lottery-solve", HEAD + STRATEGY + 'lottery = "public"\nstates.a = { play = "C" }\n', "toml", SOLVE, 1,
+     "{f}: line 7: strategies.s.lottery: unknown lottery 'public'"),
+    ("lottery-json-bool", JSON_HEAD + '"P2": [[3, 5], [0, 1]]},\n "strategies": {"s": {"initial": "a", '
+     '"lottery": true, "states": {"a": {"play": "C"}}}}}', "json", REPEAT, 1,
+     '{f}: line 2: strategies.s.lottery: expected "shared" or "independent"'),
     # -- arguments
     ("delta-argument", HEAD, "toml", ["repeated", "{f}", "-s", "grim", "--delta", "5"], 2,
      "the discount factor must be in [0, 1), got 5"),

@@ -77,6 +77,8 @@ __all__ = ["Chain", "build_chain", "joint_draws", "MAX_STATES"]
 
 #: Joint chains larger than this are refused: the solvers use dense S x S matrices.
 MAX_STATES = 5_000
+#: Float cut points of the public lottery closer than this are one cut (see :func:`joint_draws`).
+CUT_TOLERANCE = 1e-12
 #: Without delay, joint moves are Kronecker products over all automaton-state combinations up to this size.
 KRON_MAX = 4_096
 
@@ -298,7 +300,16 @@ def joint_draws(options: Sequence[Sequence[tuple[int, Number]]], shared: Sequenc
                 ends.append(total)
             bounds[i] = ends
             cuts.update(x for x in ends if 0 < x < 1)
-        points = [Fraction(0) if exact else 0.0] + sorted(cuts) + [one]
+        inner = sorted(cuts)
+        if not exact:
+            # cut points equal in exact arithmetic can differ by a rounding step: merge them, or the sliver
+            # between them (about 1e-16) would hold a joint move that cannot happen
+            merged: list[Number] = []
+            for x in inner:
+                if x > CUT_TOLERANCE and x < 1 - CUT_TOLERANCE and (not merged or x - merged[-1] > CUT_TOLERANCE):
+                    merged.append(x)
+            inner = merged
+        points = [Fraction(0) if exact else 0.0] + inner + [one]
         segments = []
         for lo, hi in zip(points, points[1:]):
             if not hi > lo:

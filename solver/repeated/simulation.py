@@ -6,6 +6,17 @@ the actual profile, the signal revealed after the delay, automaton moves.
 Simulation never enters the exact computations; it is there to show what
 happens and to cross-check exact values (the test suite compares them
 within the estimate's confidence interval).
+
+Every draw is by inversion: an outcome is the piece of [0, 1) holding a
+uniform ``u`` when [0, 1) is cut into the outcomes' probabilities in index
+order.  Players whose automata read the *public lottery*
+(``lottery = "shared"``, :attr:`models.automata.Automaton.shared`) all read
+one public ``u`` per period (and one at the start, for the initial states),
+each cutting [0, 1) in its own state order: the comonotone coupling of
+:func:`solver.repeated.chain.joint_draws`, so players with the same
+automaton move together.  Every other player draws its own ``u``.  A
+profile without shared automata draws exactly what it drew before public
+lotteries existed, so its seeds give the same paths.
 """
 
 from __future__ import annotations
@@ -90,8 +101,34 @@ def _floats(arr: np.ndarray) -> np.ndarray:
     return np.asarray(arr, dtype=float)
 
 
+def _cumulative(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cut points of [0, 1) for draws by inversion from the rows (last axis) of ``probs``.
+
+    Returns ``cum``, the cumulative probabilities divided by their total (so each row ends at exactly 1),
+    and ``last``, the index of each row's last outcome with positive probability (the answer when
+    rounding leaves ``u`` beyond every cut).
+    """
+    probs = np.asarray(probs, dtype=float)
+    cum = np.cumsum(probs, axis=-1)
+    total = cum[..., -1:]
+    cum = np.divide(cum, total, out=np.ones_like(cum), where=total > 0)
+    last = probs.shape[-1] - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1)
+    cum.setflags(write=False)
+    return cum, last
+
+
+def _pick(cum: np.ndarray, last: np.ndarray, u: np.ndarray | float) -> np.ndarray:
+    """The outcome ``j`` whose piece ``[cum[j - 1], cum[j])`` of [0, 1) holds ``u``, row by row.
+
+    Outcomes of probability zero have empty pieces and are never picked.  This is the cut rule of
+    :func:`solver.repeated.chain.joint_draws`: two rows read with the same ``u`` are coupled comonotonically.
+    """
+    u = np.asarray(u, dtype=float)
+    return np.minimum((cum <= u[..., None]).sum(axis=-1), last)
+
+
 class _Model:
-    """Float arrays of a profile, shared by both simulators."""
+    """Float arrays of a profile, as cumulative tables for draws by inversion, shared by the simulators."""
 
     def __init__(self, profile: BoundProfile) -> None:
         game = profile.model.game
@@ -101,21 +138,47 @@ class _Model:
         self.n = game.n_players
         self.shape = game.shape
         self.payoffs = [p.astype(float) for p in game.payoffs]
-        self.prob = _floats(s.prob)  # shape + (Y,)
+        prob = _floats(s.prob)  # shape + (Y,)
+        self.prob = _cumulative(prob.reshape(-1, prob.shape[-1]))  # flat intended profile -> signal
         self.cost = np.array([float(c) for c in s.cost])
         self.eps = float(s.tremble)
         self.delay = s.delay
-        self.sigma = [_floats(b.sigma) for b in profile.automata]
-        self.tau = [_floats(b.tau) for b in profile.automata]
-        self.init = [_floats(b.init) for b in profile.automata]
+        self.sigma = [_cumulative(_floats(b.sigma)) for b in profile.automata]  # (Q, A_i)
+        self.tau = [_cumulative(_floats(b.tau)) for b in profile.automata]  # (Q, Y, Q)
+        self.init = [_cumulative(_floats(b.init)) for b in profile.automata]  # (Q,)
         self.automata = profile.automata
+        #: the players who read the public lottery; with none, no public draw is made
+        self.shared = tuple(i for i, b in enumerate(profile.automata) if b.automaton.shared)
 
 
-def _draw(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
-    """One index per row of ``probs`` (rows are distributions)."""
-    cum = np.cumsum(probs, axis=-1)
-    u = rng.random(probs.shape[:-1] + (1,)) * cum[..., -1:]
-    return np.minimum((u > cum).sum(axis=-1), probs.shape[-1] - 1)
+def _draw(rng: np.random.Generator, table: tuple[np.ndarray, np.ndarray], rows: tuple[Any, ...] = ()) -> np.ndarray:
+    """One independent draw from each selected row of a cumulative table (``rows`` indexes its leading axes)."""
+    cum, last = table[0][rows], table[1][rows]
+    return _pick(cum, last, rng.random(cum.shape[:-1]))
+
+
+def _initial_states(rng: np.random.Generator, m: _Model, paths: int | None) -> list[np.ndarray]:
+    """Each player's initial state (one per path, or a scalar when ``paths`` is None): one public draw for
+    the shared automata, made first, then every other player's own draw, in seat order."""
+    size = () if paths is None else (paths,)
+    public = rng.random(size) if m.shared else np.zeros(size)
+    out = []
+    for i in range(m.n):
+        cum, last = m.init[i]
+        u = public if i in m.shared else rng.random(size)
+        out.append(_pick(np.broadcast_to(cum, size + cum.shape), np.broadcast_to(last, size), u))
+    return out
+
+
+def _moves(rng: np.random.Generator, m: _Model, q: list[Any], y: Any, size: tuple[int, ...]) -> list[np.ndarray]:
+    """Every player's next state on public signal ``y``: one public draw for the shared automata, made
+    first, then every other player's own draw, in seat order."""
+    public = rng.random(size) if m.shared else np.zeros(size)
+    out = []
+    for i in range(m.n):
+        u = public if i in m.shared else rng.random(size)
+        out.append(_pick(m.tau[i][0][q[i], y], m.tau[i][1][q[i], y], u))
+    return out
 
 
 def _tremble(rng: np.random.Generator, actions: np.ndarray, k: int, eps: float) -> np.ndarray:
@@ -128,19 +191,24 @@ def _tremble(rng: np.random.Generator, actions: np.ndarray, k: int, eps: float) 
 
 
 def simulate_path(profile: BoundProfile, periods: int, seed: int) -> Timeline:
-    """One sample path of ``periods`` periods from the initial states, reproducible from ``seed``."""
+    """One sample path of ``periods`` periods from the initial states, reproducible from ``seed``.
+
+    Each period: the intended actions (one draw per player), the trembles, the signal, then, once a
+    signal is revealed, the moves (one public draw for the shared automata, then the others' own draws).
+    """
     if periods < 1 or periods > MAX_PERIODS:
         raise ModelError(f"--periods must be between 1 and {MAX_PERIODS}, got {periods}")
     m = _Model(profile)
     rng = np.random.default_rng(seed)
     game, s = m.game, m.signals
-    q = [int(_draw(rng, m.init[i])) for i in range(m.n)]
+    strides = [int(np.prod(m.shape[i + 1:])) for i in range(m.n)]
+    q = [int(x) for x in _initial_states(rng, m, None)]
     queue: list[int] = []
     rows = []
     for t in range(1, periods + 1):
-        intended = [int(_draw(rng, m.sigma[i][q[i]])) for i in range(m.n)]
+        intended = [int(_draw(rng, m.sigma[i], (q[i],))) for i in range(m.n)]
         actual = [int(_tremble(rng, np.array(intended[i]), m.shape[i], m.eps)) for i in range(m.n)]
-        y = int(_draw(rng, m.prob[tuple(actual)]))
+        y = int(_draw(rng, m.prob, (sum(a * k for a, k in zip(actual, strides)),)))
         pay = tuple(float(m.payoffs[i][tuple(actual)] - m.cost[y]) for i in range(m.n))
         names = tuple(m.automata[i].states[q[i]] for i in range(m.n))
         if m.delay == 0:
@@ -152,7 +220,7 @@ def simulate_path(profile: BoundProfile, periods: int, seed: int) -> Timeline:
                            tuple(game.actions[i][a] for i, a in enumerate(actual)), s.labels[y],
                            None if revealed is None else s.labels[revealed], pay))
         if revealed is not None:
-            q = [int(_draw(rng, m.tau[i][q[i], revealed])) for i in range(m.n)]
+            q = [int(x) for x in _moves(rng, m, q, revealed, ())]
     return Timeline(game.players, tuple(b.automaton.name for b in m.automata), seed, m.delay, tuple(rows))
 
 
@@ -162,22 +230,23 @@ def simulate_values(profile: BoundProfile, delta: float, *, paths: int = 2000, s
 
     Paths stop at the horizon ``H`` where ``delta^H <= tolerance``; the bias
     this causes is at most ``delta^H`` times the largest payoff magnitude.
+    The paths are independent of one another; within a path, the shared
+    automata read one public draw per period.
     """
     delta = float(delta)
     m = _Model(profile)
     rng = np.random.default_rng(seed)
     H = 1 if delta == 0 else max(1, math.ceil(math.log(tolerance) / math.log(delta)))
-    q = np.stack([_draw(rng, np.broadcast_to(m.init[i], (paths, len(m.init[i])))) for i in range(m.n)], axis=1)
+    q = np.stack(_initial_states(rng, m, paths), axis=1)
     queue = np.full((paths, m.delay), -1, dtype=np.int64)
     totals = np.zeros((paths, m.n))
     weight = 1.0 - delta
-    flat_prob = m.prob.reshape(-1, m.prob.shape[-1])
     strides = np.array([int(np.prod(m.shape[i + 1:])) for i in range(m.n)])
     for _ in range(H):
-        acts = np.stack([_tremble(rng, _draw(rng, m.sigma[i][q[:, i]]), m.shape[i], m.eps) for i in range(m.n)],
+        acts = np.stack([_tremble(rng, _draw(rng, m.sigma[i], (q[:, i],)), m.shape[i], m.eps) for i in range(m.n)],
                         axis=1)
         flat = acts @ strides
-        y = _draw(rng, flat_prob[flat])
+        y = _draw(rng, m.prob, (flat,))
         for i in range(m.n):
             totals[:, i] += weight * (m.payoffs[i].reshape(-1)[flat] - m.cost[y])
         weight *= delta
@@ -187,9 +256,9 @@ def simulate_values(profile: BoundProfile, delta: float, *, paths: int = 2000, s
         else:
             revealed = y
         moving = revealed >= 0
+        nxt = _moves(rng, m, [q[:, i] for i in range(m.n)], np.maximum(revealed, 0), (paths,))
         for i in range(m.n):
-            nxt = _draw(rng, m.tau[i][q[:, i], np.maximum(revealed, 0)])
-            q[:, i] = np.where(moving, nxt, q[:, i])
+            q[:, i] = np.where(moving, nxt[i], q[:, i])
     scale = max(float(np.max(np.abs(p))) for p in m.payoffs) + float(np.max(np.abs(m.cost)))
     return ValueEstimate(tuple(float(v) for v in totals.mean(axis=0)),
                          tuple(float(v) for v in totals.std(axis=0, ddof=1) / math.sqrt(paths)), paths, H,
@@ -230,15 +299,14 @@ def simulate_paths(profile: BoundProfile, periods: int, paths: int, seed: int) -
     actual = np.empty((paths, periods, n), dtype=np.int64)
     signal = np.empty((paths, periods), dtype=np.int64)
     revealed = np.full((paths, periods), -1, dtype=np.int64)
-    q = np.stack([_draw(rng, np.broadcast_to(m.init[i], (paths, len(m.init[i])))) for i in range(n)], axis=1)
+    q = np.stack(_initial_states(rng, m, paths), axis=1)
     queue = np.full((paths, m.delay), -1, dtype=np.int64)
-    flat_prob = m.prob.reshape(-1, m.prob.shape[-1])
     strides = np.array([int(np.prod(m.shape[i + 1:])) for i in range(n)], dtype=np.int64)
     for t in range(periods):
         states[:, t] = q
-        want = np.stack([_draw(rng, m.sigma[i][q[:, i]]) for i in range(n)], axis=1)
+        want = np.stack([_draw(rng, m.sigma[i], (q[:, i],)) for i in range(n)], axis=1)
         acts = np.stack([_tremble(rng, want[:, i], m.shape[i], m.eps) for i in range(n)], axis=1)
-        y = _draw(rng, flat_prob[acts @ strides])
+        y = _draw(rng, m.prob, (acts @ strides,))
         intended[:, t], actual[:, t], signal[:, t] = want, acts, y
         if m.delay:
             shown = queue[:, 0].copy()
@@ -247,9 +315,9 @@ def simulate_paths(profile: BoundProfile, periods: int, paths: int, seed: int) -
             shown = y
         revealed[:, t] = shown
         moving = shown >= 0
+        nxt = _moves(rng, m, [q[:, i] for i in range(n)], np.maximum(shown, 0), (paths,))
         for i in range(n):
-            nxt = _draw(rng, m.tau[i][q[:, i], np.maximum(shown, 0)])
-            q[:, i] = np.where(moving, nxt, q[:, i])
+            q[:, i] = np.where(moving, nxt[i], q[:, i])
     states[:, periods] = q
     for arr in (states, intended, actual, signal, revealed):
         arr.setflags(write=False)
