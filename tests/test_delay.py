@@ -69,6 +69,10 @@ def test_public_signal_pd_grim_with_delay_one():
     for res in (exact, grid):
         (ppe,), (seq,), (nash,) = res.ppe, res.sequential_set, res.nash
         assert round(float(ppe.lo), 4) == 0.8814 and round(float(seq.lo), 4) == 0.9221
+        # closed forms (tests/test_delay_oracle.py derives them): the roots of 36 d^2 + 25 d - 50 (the
+        # always-defect deviation from peace) and of 2 d^2 + 9 d - 10 (one more defection after one's own)
+        assert abs(float(ppe.lo) - (5 * math.sqrt(313) - 25) / 72) < 1e-10
+        assert abs(float(seq.lo) - (math.sqrt(161) - 9) / 4) < 1e-10
         assert nash == ppe and ppe.hi == seq.hi == 1
     for a, b in zip((exact.ppe[0].lo, exact.sequential_set[0].lo), (grid.ppe[0].lo, grid.sequential_set[0].lo)):
         assert abs(float(a) - float(b)) < 1e-10
