@@ -96,7 +96,8 @@ def test_catalogue_repeated_models_load():
 # state counts from the definitions in models/doctrines.py's table (punish:K has peace and K punishment periods;
 # contrite tracks (own standing, other's standing), two values each)
 DOCTRINE_STATES = {"always-restrain": 1, "always-attack": 1, "grim": 2, "tit-for-tat": 2, "punish:K": 3,
-                   "generous:G": 2, "forgiving-trigger:PHI": 2, "forgiving-trigger-independent:PHI": 2, "wsls": 2, "contrite": 4, "consult": 2}
+                   "generous:G": 2, "forgiving-trigger:PHI": 2, "forgiving-trigger-independent:PHI": 2, "wsls": 2,
+                   "contrite": 4, "consult": 2}
 
 
 def test_the_state_count_table_covers_every_doctrine():
