@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 from models.numbers import format_number
 from models.repeated import RepeatedModel
+from solver.numeric.blas import blas_threads
 from solver.repeated.binding import BoundProfile, bind_profile, exact_inputs, profile_chain
 from solver.repeated.chain import Chain
 from solver.repeated.delta_sets.delayed import delayed_intervals
@@ -62,6 +63,12 @@ def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     so confirmed.  When the exact Nash sweep gives up (too many changes of
     best reply), the grid takes over and a note says so.
     """
+    # many small dense solves: OpenBLAS's own threads only contend on them (see solver.numeric.blas)
+    with blas_threads(1):
+        return _delta_intervals(model, strategies, exact)
+
+
+def _delta_intervals(model: RepeatedModel, strategies: Sequence[str], exact: bool | None) -> DeltaIntervals:
     profile: BoundProfile = bind_profile(model, strategies)
     if profile.signals.delay > 0:
         return delayed_intervals(profile, exact)

@@ -128,7 +128,8 @@ class Gaps:
 
     def values(self, delta: float) -> np.ndarray:
         if delta not in self._values:
-            if len(self._values) > 64:
+            # keep the values of every grid point while they fit in about 16 MB: each scan revisits them
+            if len(self._values) > max(64, 2_000_000 // max(1, self.r.size)):
                 self._values.clear()
             self._values[delta] = discounted(self.P, self.r, delta, False)
         return self._values[delta]
