@@ -16,6 +16,7 @@ from solver.cli.options import (
     model_argument,
     output_options,
     profile_options,
+    progress_reporter,
 )
 from solver.render.repeated import render_deltas, render_doctrine, render_doctrines, render_repeated, render_timeline
 from solver.repeated.binding import bind_profile
@@ -59,7 +60,7 @@ def deltas(model: str | None, fmt: str | None, strategies: tuple[str, ...], dete
            digits: int, decimals: bool) -> None:
     """Every discount factor for which the profile is a PPE, and for which it is Nash."""
     spec, rep = load_profile_model(model, fmt, detection, false_flag, tremble, delay)
-    result = delta_intervals(rep, strategies, exact=exact)
+    result = delta_intervals(rep, strategies, exact=exact, progress=progress_reporter())
     emit(result, as_json, lambda: render_deltas(result, rep.game.title, digits, decimals), spec)
 
 

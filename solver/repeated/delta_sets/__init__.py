@@ -23,7 +23,7 @@ the result which one ran.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from models.numbers import format_number
 from models.repeated import RepeatedModel
@@ -48,7 +48,8 @@ __all__ = ["Interval", "DeltaIntervals", "delta_intervals", "critical_deltas", "
 GRID_METHOD = f"grid of {GRID} discount factors"
 
 
-def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: bool | None = None) -> DeltaIntervals:
+def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: bool | None = None,
+                    progress: Callable[[str, bool], None] | None = None) -> DeltaIntervals:
     """Intervals of discount factors in (0, 1) where the profile is a PPE, and where it is Nash.
 
     With ``exact=None`` the PPE set is computed exactly whenever the joint
@@ -65,13 +66,14 @@ def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     """
     # many small dense solves: OpenBLAS's own threads only contend on them (see solver.numeric.blas)
     with blas_threads(1):
-        return _delta_intervals(model, strategies, exact)
+        return _delta_intervals(model, strategies, exact, progress)
 
 
-def _delta_intervals(model: RepeatedModel, strategies: Sequence[str], exact: bool | None) -> DeltaIntervals:
+def _delta_intervals(model: RepeatedModel, strategies: Sequence[str], exact: bool | None,
+                     progress: Callable[[str, bool], None] | None) -> DeltaIntervals:
     profile: BoundProfile = bind_profile(model, strategies)
     if profile.signals.delay > 0:
-        return delayed_intervals(profile, exact)
+        return delayed_intervals(profile, exact, progress)
     notes: list[str] = []
     use_exact = exact is not False
     if use_exact:

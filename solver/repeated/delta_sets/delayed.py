@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from models.errors import SolverError
 from solver.repeated.binding import BoundProfile, exact_inputs, profile_chain
 from solver.repeated.chain import Chain
 from solver.repeated.delta_sets.exact_nash import NASH_EXACT_MAX_STATES, SweepGaveUp, exact_nash_player
@@ -35,11 +36,14 @@ from solver.repeated.delta_sets.grid import BISECTION_WIDTH, GRID, Gaps, Witness
 from solver.repeated.delta_sets.intervals import DeltaIntervals, Interval, intersect
 from solver.repeated.private import PrivateChain, private_chain
 
-__all__ = ["delayed_intervals", "EXACT_SEQUENTIAL_MAX_STATES"]
+__all__ = ["delayed_intervals", "EXACT_SEQUENTIAL_MAX_STATES", "MAX_PRIVATE_STATES"]
 
 #: Largest deviator's chain whose sequential set is computed exactly by default (Sturm sequences on
 #: polynomials of degree S + 1); the PPE and Nash sets use the exact Nash sweep's limit.
 EXACT_SEQUENTIAL_MAX_STATES = 40
+#: Largest deviator's chain for the sets over delta: the grid solves about 3,000 systems of this size (about
+#: 40 s at 400 states on one core).
+MAX_PRIVATE_STATES = 400
 
 Gap = Callable[[float], tuple[float, Witness]]
 
@@ -101,28 +105,50 @@ class _Grid:
 GRID_METHOD = f"grid of {GRID} discount factors and bisection to {BISECTION_WIDTH:g}"
 
 
-def delayed_intervals(profile: BoundProfile, exact: bool | None) -> DeltaIntervals:
+def delayed_intervals(profile: BoundProfile, exact: bool | None,
+                      progress: Callable[[str, bool], None] | None = None) -> DeltaIntervals:
     """The PPE, sequential and Nash sets in (0, 1) of a profile whose signals are delayed.
 
     ``exact`` as for :func:`solver.repeated.delta_sets.delta_intervals`: None decides from the sizes of
-    the deviators' chains, True computes every set exactly, False uses the grid.
+    the deviators' chains, True computes every set exactly, False uses the grid.  ``progress(message,
+    transient)`` hears how far the grid scans are.
+
+    Raises
+    ------
+    SolverError
+        When a deviator's chain has more than :data:`MAX_PRIVATE_STATES` states.
     """
     notes: list[str] = []
     n = profile.model.game.n_players
     float_chain, _ = profile_chain(profile, False)
     floats = [private_chain(float_chain, i) for i in range(n)]
     size = max(pc.chain.n_states for pc in floats)
+    if size > MAX_PRIVATE_STATES:
+        raise SolverError(
+            f"the deviators' chains have {size} states (the public state times each player's own actions in the "
+            f"{profile.signals.delay} pending periods), more than {MAX_PRIVATE_STATES} for the sets over delta; use "
+            "a shorter delay, or check single discount factors with `detente repeated`")
     exact_privates: list[PrivateChain] | None = None
-    if exact is not False:
+    if exact is True or (exact is None and size <= EXACT_SEQUENTIAL_MAX_STATES):
         chain, more = profile_chain(exact_inputs(profile), None if exact is None else True)
         if chain.exact:
             exact_privates = [private_chain(chain, i) for i in range(n)]
         else:
             notes += more
     grid = _Grid(floats)
+    scans = [0]
 
     def by_grid(gap: Gap, tol: Callable[[float], float], gain: Callable[[Witness, float], float]) -> list[Interval]:
-        return [iv for iv, _, _ in scan(gap, tol, gain)]
+        scans[0] += 1
+        count = [0]
+
+        def counted(delta: float) -> tuple[float, Witness]:
+            count[0] += 1
+            if progress is not None:
+                progress(f"deltas: grid scan {scans[0]}, {count[0]} discount factors evaluated", True)
+            return gap(delta)
+
+        return [iv for iv, _, _ in scan(counted, tol, gain)]
 
     # sequential: one-shot gains on every D_i
     if exact_privates is not None and (exact is True or size <= EXACT_SEQUENTIAL_MAX_STATES):
@@ -152,7 +178,7 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None) -> DeltaInterva
     if nash is None:
         nash = by_grid(grid.nash, grid.value_tolerance, grid.gain)
         nash_method = f"{GRID_METHOD} on the best reply's gain from the start"
-    if exact_privates is not None and not sweep_ok:
+    if exact is None and not sweep_ok:
         notes.append(f"the deviators' chains have up to {size} states, more than {NASH_EXACT_MAX_STATES}: the PPE "
                      "and Nash sets come from the grid (force exact arithmetic with --exact)")
     return DeltaIntervals(profile.model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method,
