@@ -41,6 +41,10 @@ __all__ = ["delayed_intervals", "EXACT_SEQUENTIAL_MAX_STATES", "MAX_PRIVATE_STAT
 #: Largest deviator's chain whose sequential set is computed exactly by default (Sturm sequences on
 #: polynomials of degree S + 1); the PPE and Nash sets use the exact Nash sweep's limit.
 EXACT_SEQUENTIAL_MAX_STATES = 40
+#: With ``exact=True`` (``--exact``), the limits are raised to these, beyond which exact arithmetic takes
+#: minutes (the sweep's polynomials have degree 2S + 2): larger chains use the grid, with a note.
+FORCED_EXACT_SEQUENTIAL_MAX_STATES = 80
+FORCED_EXACT_SWEEP_MAX_STATES = 40
 #: Largest deviator's chain for the sets over delta: the grid solves about 3,000 systems of this size (about
 #: 40 s at 400 states on one core).
 MAX_PRIVATE_STATES = 400
@@ -129,7 +133,9 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None,
             f"{profile.signals.delay} pending periods), more than {MAX_PRIVATE_STATES} for the sets over delta; use "
             "a shorter delay, or check single discount factors with `detente repeated`")
     exact_privates: list[PrivateChain] | None = None
-    if exact is True or (exact is None and size <= EXACT_SEQUENTIAL_MAX_STATES):
+    seq_limit = FORCED_EXACT_SEQUENTIAL_MAX_STATES if exact is True else EXACT_SEQUENTIAL_MAX_STATES
+    sweep_limit = FORCED_EXACT_SWEEP_MAX_STATES if exact is True else NASH_EXACT_MAX_STATES
+    if exact is not False and size <= seq_limit:
         chain, more = profile_chain(exact_inputs(profile), None if exact is None else True)
         if chain.exact:
             exact_privates = [private_chain(chain, i) for i in range(n)]
@@ -151,7 +157,7 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None,
         return [iv for iv, _, _ in scan(counted, tol, gain)]
 
     # sequential: one-shot gains on every D_i
-    if exact_privates is not None and (exact is True or size <= EXACT_SEQUENTIAL_MAX_STATES):
+    if exact_privates is not None:
         sequential = _all_players([exact_ppe_intervals(pc.chain, [pc.player]) for pc in exact_privates])
         seq_method = "exact (Sturm sequences on the one-shot gain polynomials of each deviator's chain)"
     else:
@@ -165,7 +171,7 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None,
             notes.append(f"the exact sweep of the {what} set gave up ({why}): that set comes from the grid")
             return None
 
-    sweep_ok = exact_privates is not None and (exact is True or size <= NASH_EXACT_MAX_STATES)
+    sweep_ok = exact_privates is not None and size <= sweep_limit
     ppe = nash = None
     if sweep_ok and exact_privates is not None:
         ppe = exact_sweep([(_weighted(pc), pc.player) for pc in exact_privates], "PPE")
@@ -178,9 +184,12 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None,
     if nash is None:
         nash = by_grid(grid.nash, grid.value_tolerance, grid.gain)
         nash_method = f"{GRID_METHOD} on the best reply's gain from the start"
-    if exact is None and not sweep_ok:
-        notes.append(f"the deviators' chains have up to {size} states, more than {NASH_EXACT_MAX_STATES}: the PPE "
-                     "and Nash sets come from the grid (force exact arithmetic with --exact)")
+    if exact is not False and size > seq_limit:
+        notes.append(f"the deviators' chains have up to {size} states, more than {seq_limit}: every set comes from "
+                     "the grid" + ("" if exact is True else " (force exact arithmetic with --exact)"))
+    elif exact is not False and not sweep_ok and exact_privates is not None:
+        notes.append(f"the deviators' chains have up to {size} states, more than {sweep_limit}: the PPE and Nash "
+                     "sets come from the grid" + ("" if exact is True else " (force exact arithmetic with --exact)"))
     return DeltaIntervals(profile.model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method,
                           nash_method, exact_privates is not None, tuple(notes), tuple(sequential), seq_method,
                           profile.signals.delay)
