@@ -163,3 +163,48 @@ def test_long_delays_of_small_doctrines_work_and_too_long_ones_are_refused_at_on
     with pytest.raises(SolverError, match="shorter delay"):
         evaluate(with_delay(model, 40), ["grim"], 0.9)
     assert math.isfinite(float(res.values[0]))
+
+
+def test_the_three_sets_nest_even_when_they_come_from_different_methods():
+    # found in review: the exact sequential set was a single point that the PPE and Nash grids missed;
+    # every sequential equilibrium is a PPE and every PPE is Nash, whatever method found each set
+    model = with_delay(load_repeated("catalog:cyber"), 1)
+    from models.monitoring import AttributionMonitoring
+    model = model.with_monitoring(AttributionMonitoring(delay=1, detection=F(3, 4), false_flag=F(1, 20)))
+    res = delta_intervals(model, ["tit-for-tat"])
+    exact = delta_intervals(model, ["tit-for-tat"], exact=True)
+    assert res.sequential_method.startswith("exact")
+    for sets in (res, exact):
+        for iv in sets.sequential_set:
+            for x in (iv.lo, iv.hi):
+                assert inside(sets.ppe, x) and inside(sets.nash, x)
+        for iv in sets.ppe:
+            assert inside(sets.nash, iv.lo) and inside(sets.nash, iv.hi)
+    # a single, irrational point (public tit-for-tat's knife-edge): on either side of it nothing holds
+    (point,) = exact.sequential_set
+    assert point.lo == point.hi and not isinstance(point.lo, F)
+    for side in (-1, 1):
+        check = evaluate(model, ["tit-for-tat"], F(point.lo).limit_denominator(10**8) + side * F(1, 10**6),
+                         exact=True).equilibrium
+        assert not (check.sequential or check.ppe or check.nash)
+
+
+def test_a_deviators_state_is_named_by_a_history_on_the_path_when_it_has_one():
+    # found in review: the name came from whichever history reached the state first, a past deviation
+    model = with_delay(load_repeated("catalog:cyber-hotline"), 2)
+    chain, _ = profile_chain(bind_profile(model, ["consult"]), False)
+    for i in range(2):
+        pc = private_chain(chain, i)
+        for x in np.flatnonzero(pc.on_path):
+            name = pc.chain.state_name(int(x))
+            # parse "... [pending: P chose A in S; B in T]" and check each action against the automaton
+            if "[pending:" not in name:
+                continue
+            pending = name.split("[pending: ", 1)[1].rstrip("]").split(" chose ", 1)[1].split("; ")
+            for item in pending:
+                action, where = item.split(" in ", 1)
+                state = where.split(" / ")[i]
+                a = chain.automata[i]
+                q = a.states.index(state)
+                c = chain.game.actions[i].index(action)
+                assert a.sigma[q, c] > 0, name

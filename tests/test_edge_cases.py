@@ -112,7 +112,7 @@ def test_delayed_results_use_one_arithmetic():
     check = res.equilibrium
     assert check.delay == 2 and "public state" in check.notions["ppe"]
     assert check.ppe and check.nash and not check.sequential
-    assert "pending: Row played D" in check.players[0].sequential_deviation.state
+    assert "pending: Row chose D" in check.players[0].sequential_deviation.state
 
 
 @pytest.mark.parametrize("args,message", [

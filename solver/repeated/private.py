@@ -119,7 +119,7 @@ class _Names(Sequence[str]):
         game = self.base.game
         pending = [f"{game.actions[self.player][c]} in {self.base.joint_name(h)}"
                    for h, c in zip(hist, acts) if h is not None]
-        return self.base.joint_name(qs) + (f" [pending: {game.players[self.player]} played " + "; ".join(pending)
+        return self.base.joint_name(qs) + (f" [pending: {game.players[self.player]} chose " + "; ".join(pending)
                                            + "]" if pending else " [nothing pending yet]")
 
 
@@ -230,8 +230,9 @@ def private_chain(base: Chain, player: int, *, exact: bool | None = None) -> Pri
             slots = tuple(-1 if h is None else slot(h, c) for h, c in zip(hist, acts))
             x = add((qs, slots), (qs, hist, acts))
             seeds[s, acts] = x
-            if all(h is None or sigmas[i][h[i], c] for h, c in zip(hist, acts)):
+            if all(h is None or sigmas[i][h[i], c] for h, c in zip(hist, acts)) and not on_path[x]:
                 on_path[x] = True
+                labels[x] = (qs, hist, acts)  # name the state by a history on the path where there is one
 
     edges: dict[tuple[int, int, int], Number] = {}
     todo = deque(range(len(order)))

@@ -33,7 +33,7 @@ from solver.repeated.chain import Chain
 from solver.repeated.delta_sets.exact_nash import NASH_EXACT_MAX_STATES, SweepGaveUp, exact_nash_player
 from solver.repeated.delta_sets.exact_ppe import exact_ppe_intervals
 from solver.repeated.delta_sets.grid import BISECTION_WIDTH, GRID, Gaps, Witness, scan
-from solver.repeated.delta_sets.intervals import DeltaIntervals, Interval, intersect
+from solver.repeated.delta_sets.intervals import DeltaIntervals, Interval, intersect, merge
 from solver.repeated.private import PrivateChain, private_chain
 
 __all__ = ["delayed_intervals", "EXACT_SEQUENTIAL_MAX_STATES", "MAX_PRIVATE_STATES"]
@@ -190,6 +190,11 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None,
     elif exact is not False and not sweep_ok and exact_privates is not None:
         notes.append(f"the deviators' chains have up to {size} states, more than {sweep_limit}: the PPE and Nash "
                      "sets come from the grid" + ("" if exact is True else " (force exact arithmetic with --exact)"))
+    # every sequential equilibrium is a PPE and every PPE is Nash: when the sets come from different methods
+    # (an exact one and the grid, which can miss a single point), the exact one's points belong to the others
+    ppe = merge(list(ppe) + list(sequential))
+    nash = merge(list(nash) + list(ppe))
+    exact_used = [m.startswith("exact") for m in (ppe_method, seq_method, nash_method)]
     return DeltaIntervals(profile.model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method,
-                          nash_method, exact_privates is not None, tuple(notes), tuple(sequential), seq_method,
+                          nash_method, any(exact_used), tuple(notes), tuple(sequential), seq_method,
                           profile.signals.delay)
