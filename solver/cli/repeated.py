@@ -46,7 +46,7 @@ def repeated(model: str | None, fmt: str | None, strategies: tuple[str, ...], de
     d = rep.delta if delta is None else delta
     if d is None:
         raise ModelError("give --delta: the model sets no [repeated] delta")
-    result = evaluate(rep, strategies, d, exact=exact)
+    result = evaluate(rep, strategies, d, exact=exact, progress=progress_reporter())
     emit(result, as_json, lambda: render_repeated(result, rep.game.title, digits, decimals), spec)
 
 

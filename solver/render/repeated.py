@@ -115,10 +115,12 @@ def _equilibrium_lines(eq: EquilibriumCheck, short: Any, digits: int) -> list[st
         lines.append("  A perfect public equilibrium over public information: at every reachable public state "
                      "(the joint states of the periods whose signals are pending, and now), with its own pending "
                      "actions as prescribed, no player gains by any continuation strategy.")
+    elif dev is not None and delayed:
+        lines.append(f"  Not a PPE: {dev.player}'s best continuation gains up to {short(dev.gain, digits)}; it "
+                     f"departs by playing {dev.action} in state {dev.state}.")
     elif dev is not None:
-        what = "then following its best reply" if delayed else ""
         lines.append(f"  Not a PPE: {dev.player} gains {short(dev.gain, digits)} by playing {dev.action} in "
-                     f"{'state' if delayed else 'joint state'} {dev.state}{' ' + what if what else ''}.")
+                     f"joint state {dev.state}.")
     if delayed:
         seq = [c for c in eq.players if not c.sequential]
         if not seq:
@@ -127,8 +129,8 @@ def _equilibrium_lines(eq: EquilibriumCheck, short: Any, digits: int) -> list[st
         else:
             sd = max(seq, key=lambda c: float(c.sequential_gain)).sequential_deviation
             if sd is not None:
-                lines.append(f"  Not sequential: after its own deviation, {sd.player} gains {short(sd.gain, digits)} "
-                             f"by playing {sd.action} in state {sd.state}.")
+                lines.append(f"  Not sequential: after its own deviation, {sd.player}'s best continuation gains up "
+                             f"to {short(sd.gain, digits)}; it departs by playing {sd.action} in state {sd.state}.")
     if not eq.nash:
         worst = eq.nash_failure
         nd = None if worst is None else worst.nash_deviation

@@ -55,7 +55,7 @@ class BatchResult:
     false_flag: np.ndarray | None
     tremble: np.ndarray | None
     values: np.ndarray  # (B, N) discounted values from the initial distribution
-    max_gain: np.ndarray  # (B, N) largest one-shot gain over reachable joint states
+    max_gain: np.ndarray  # (B, N) largest one-shot gain over reachable joint states (under delay: continuation)
     ppe: np.ndarray  # (B,) bool
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,8 @@ class RepeatedResult:
 
 
 def evaluate(
-    model: RepeatedModel, strategies: Sequence[str], delta: object, *, exact: bool | None = None
+    model: RepeatedModel, strategies: Sequence[str], delta: object, *, exact: bool | None = None,
+    progress: Callable[[str, bool], None] | None = None,
 ) -> RepeatedResult:
     """Values, PPE and Nash checks, and escalation metrics of a profile at discount factor ``delta``.
 
@@ -81,6 +82,8 @@ def evaluate(
         Discount factor in [0, 1).
     exact:
         None: exact when every input (``delta`` included) is rational and the chain is small.
+    progress:
+        ``progress(message, transient)`` hears a warning before long exact work.
 
     Raises
     ------
@@ -96,6 +99,10 @@ def evaluate(
         # the checks run on each deviator's chain, which grows like (actions)^delay: it decides the arithmetic
         privates = [private_chain(chain, i) for i in range(chain.n_players)]
         size = max(pc.chain.n_states for pc in privates)
+        if chain.exact and exact is True and size > PRIVATE_EXACT_MAX_STATES and progress is not None:
+            # said before the work, which can take minutes
+            progress(f"a deviator's chain has {size} states: exact policy iteration on it may take minutes "
+                     "(--float gives the answer in seconds)", False)
         if chain.exact and exact is None and size > PRIVATE_EXACT_MAX_STATES:
             notes.append(f"a deviator's chain has {size} states (its own actions in the {chain.delay} pending "
                          f"periods), more than {PRIVATE_EXACT_MAX_STATES}: floating point used (force exact "
