@@ -120,12 +120,6 @@ def test_the_deviators_chain_values_the_profile_as_the_public_chain_does(model, 
             acts = [-1 if h is None else int(np.flatnonzero(chain.automata[i].sigma[h[i]] == 1)[0]) for h in hist]
             x = pc.state_of(s, acts)
             assert pc.on_path[x] and W[x, i] == V[s, i], (chain.state_name(s), D.state_name(x))
-            # any other pending action (a past deviation) is off the path
-            for k, c in enumerate(acts):
-                if c >= 0:
-                    other = list(acts)
-                    other[k] = 1 - c
-                    assert not pc.on_path[pc.state_of(s, other)] or pc.state_of(s, other) == x
 
 
 @settings(max_examples=examples(15))

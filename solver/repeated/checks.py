@@ -50,8 +50,8 @@ from solver.repeated.chain import Chain
 from solver.repeated.markov import identity, solve
 
 __all__ = ["Deviation", "PlayerEquilibriumCheck", "EquilibriumCheck", "one_shot_gains", "best_reply",
-           "policy_advantage", "check_equilibrium", "first_departure", "MAX_POLICY_ITERATIONS", "NOTIONS",
-           "DELAY_NOTIONS", "MIN_FLOAT_PATIENCE", "gain_tolerance"]
+           "policy_advantage", "check_equilibrium", "check_patience", "departure", "first_departure",
+           "MAX_POLICY_ITERATIONS", "NOTIONS", "DELAY_NOTIONS", "MIN_FLOAT_PATIENCE", "gain_tolerance"]
 
 
 @dataclass(frozen=True)
@@ -334,6 +334,34 @@ def first_departure(chain: Chain, policy: np.ndarray, player: int, start: int | 
     return None
 
 
+def check_patience(delta: Number, exact: bool) -> None:
+    """Refuse a float ``delta`` too close to 1 for floating point (:data:`MIN_FLOAT_PATIENCE`)."""
+    if not exact and 1 - float(delta) < MIN_FLOAT_PATIENCE:
+        raise ModelError(
+            f"delta = {float(delta)!r} is too close to 1 for floating point (1 - delta < {MIN_FLOAT_PATIENCE:g}): "
+            "give exact inputs (fractions) or use --exact"
+        )
+
+
+def departure(chain: Chain, policy: np.ndarray, player: int, gain: Number, start: int | None = None) -> Deviation:
+    """The best reply's first departure from the strategy (see :func:`first_departure`), as the deviation
+    that gains ``gain``.
+
+    Raises
+    ------
+    SolverError
+        When the reply follows the strategy along its whole path: a float gain that is rounding.
+    """
+    name = chain.game.players[player]
+    at = first_departure(chain, policy, player, start)
+    if at is None:
+        raise SolverError(
+            f"the best reply of {name} gains {float(gain):.3g} but plays the strategy's own actions along its "
+            "whole path: floating-point rounding; use exact arithmetic (--exact)"
+        )
+    return Deviation(name, chain.state_name(at), chain.game.actions[player][int(policy[at])], gain)
+
+
 def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> EquilibriumCheck:
     """PPE and Nash verdicts per player, with the largest gains and where they are.
 
@@ -348,11 +376,7 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
         from solver.repeated.private import check_delayed  # the deviators' chains build on this module
 
         return check_delayed(chain, delta)
-    if not chain.exact and 1 - float(delta) < MIN_FLOAT_PATIENCE:
-        raise ModelError(
-            f"delta = {float(delta)!r} is too close to 1 for floating point (1 - delta < {MIN_FLOAT_PATIENCE:g}): "
-            "give exact inputs (fractions) or use --exact"
-        )
+    check_patience(delta, chain.exact)
     tol = 0 if chain.exact else _tolerance(chain, delta)
     nash_tol = 0 if chain.exact else _tolerance(chain)
     zero = chain.zero()
@@ -372,15 +396,7 @@ def check_equilibrium(chain: Chain, V: np.ndarray, delta: Number) -> Equilibrium
         advantage, policy = best_reply(chain, V, delta, i, tol=tol)
         nash_gain = chain.init @ advantage
         nash_ok = nash_gain <= nash_tol
-        nash_dev = None
-        if not nash_ok:
-            where = first_departure(chain, policy, i)
-            if where is None:
-                raise SolverError(
-                    f"the best reply of {name} gains {float(nash_gain):.3g} but plays the strategy's own actions "
-                    "along its whole path: floating-point rounding; use exact arithmetic (--exact)"
-                )
-            nash_dev = Deviation(name, chain.state_name(where), chain.game.actions[i][int(policy[where])], nash_gain)
+        nash_dev = None if nash_ok else departure(chain, policy, i, nash_gain)
         checks.append(PlayerEquilibriumCheck(name, bool(top <= tol), gain, ppe_dev, bool(nash_ok),
                                              nash_gain if nash_gain > nash_tol else zero, nash_dev,
                                              bool(top <= tol), gain, ppe_dev))

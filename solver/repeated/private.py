@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -60,16 +59,16 @@ from typing import Any
 
 import numpy as np
 
-from models.errors import ModelError, SolverError
+from models.errors import SolverError
 from models.numbers import Number, to_exact
 from solver.repeated.chain import MAX_STATES, Chain, joint_draws
 from solver.repeated.checks import (
-    MIN_FLOAT_PATIENCE,
     Deviation,
     EquilibriumCheck,
     PlayerEquilibriumCheck,
     best_reply,
-    first_departure,
+    check_patience,
+    departure,
     gain_tolerance,
 )
 from solver.repeated.markov import discounted
@@ -112,10 +111,7 @@ class _Names(Sequence[str]):
     def __getitem__(self, x):
         if isinstance(x, slice):
             return [self[k] for k in range(*x.indices(len(self)))]
-        seed = self.seeds[x]
-        if seed is None:
-            return f"state {x}"
-        qs, hist, acts = seed
+        qs, hist, acts = self.seeds[x]
         game = self.base.game
         pending = [f"{game.actions[self.player][c]} in {self.base.joint_name(h)}"
                    for h, c in zip(hist, acts) if h is not None]
@@ -234,11 +230,9 @@ def private_chain(base: Chain, player: int, *, exact: bool | None = None) -> Pri
                 on_path[x] = True
                 labels[x] = (qs, hist, acts)  # name the state by a history on the path where there is one
 
+    # the seeds hold every public state with every pending action, so every move lands on a seed
     edges: dict[tuple[int, int, int], Number] = {}
-    todo = deque(range(len(order)))
-    while todo:
-        x = todo.popleft()
-        qs, slots = order[x]
+    for x, (qs, slots) in enumerate(order):
         head = slots[0]
         arrivals: list[tuple[int | None, Number]] = (
             [(None, one)] if head < 0 else [(sig, p) for sig, p in enumerate(dist_rows[head]) if p])
@@ -248,11 +242,7 @@ def private_chain(base: Chain, player: int, *, exact: bool | None = None) -> Pri
                 moved = [(qs, one)] if arriving is None else joint_draws(
                     [tau_row(j, q, arriving) for j, q in enumerate(qs)], shared, exact)
                 for q2, p in moved:
-                    nxt = (q2, new_slots)
-                    if nxt not in index:
-                        add(nxt, None)  # cannot happen: the seeds hold every public state and action
-                        todo.append(index[nxt])
-                    key = (x, c, index[nxt])
+                    key = (x, c, index[q2, new_slots])
                     edges[key] = edges.get(key, zero) + py * p
     X = len(order)
     init = np.full(X, zero, dtype=dtype)
@@ -296,10 +286,7 @@ def check_delayed(base: Chain, delta: Number, privates: Sequence[PrivateChain] |
         D, i = pc.chain, pc.player
         name = base.game.players[i]
         d = to_exact(delta) if D.exact else float(delta)
-        if not D.exact and 1 - float(d) < MIN_FLOAT_PATIENCE:
-            raise ModelError(
-                f"delta = {float(delta)!r} is too close to 1 for floating point (1 - delta < {MIN_FLOAT_PATIENCE:g}): "
-                "give exact inputs (fractions) or use --exact")
+        check_patience(d, D.exact)
         V = discounted(D.transition(), D.reward(), d, D.exact)
         step_tol = 0 if D.exact else float(gain_tolerance(D.game.payoffs, float(d)))
         tol = 0 if D.exact else float(gain_tolerance(D.game.payoffs))
@@ -320,7 +307,6 @@ def _verdict(found: tuple[Chain, int, np.ndarray, np.ndarray, float], states: np
     """Whether the best reply gains nothing on ``states`` (None: from the initial distribution), the largest
     gain, and the deviation: the best reply's first departure from the strategy, from where it gains most."""
     D, i, advantage, policy, tol = found
-    name = D.game.players[i]
     zero = D.zero()
     where: int | None = None
     if states is None:
@@ -335,9 +321,4 @@ def _verdict(found: tuple[Chain, int, np.ndarray, np.ndarray, float], states: np
         top = advantage[where]
     if top <= tol:
         return True, zero, None
-    at = first_departure(D, policy, i, where)
-    if at is None:
-        raise SolverError(
-            f"the best reply of {name} gains {float(top):.3g} but plays the strategy's own actions along its whole "
-            "path: floating-point rounding; use exact arithmetic (--exact)")
-    return False, top, Deviation(name, D.state_name(at), D.game.actions[i][int(policy[at])], top)
+    return False, top, departure(D, policy, i, top, where)
