@@ -18,6 +18,20 @@ follow the action actually played) and a *delay* (a signal becomes public
     use of the channel (one per blame) costs every player ``cost``.
     Signal labels list each player's status: ``"clear,blamed"``, or with a
     channel ``"clear,confirmed"`` / ``"cleared,clear"``.
+    Three refinements, all off by default:
+
+    * ``detection_by_action``: a detection rate per hostile action (a probe
+      is harder to attribute than a destructive strike); an action not
+      listed has rate ``detection``.
+    * ``audit``: with this probability per period an audit reveals every
+      player's true action, so the signal blames exactly the players who
+      attacked (confirmed, with a channel); it costs every player
+      ``audit_cost`` each period it happens (``audit * audit_cost`` a
+      period on average).
+    * ``proxies``: players that are third parties (a proxy or criminal
+      group).  A proxy is never blamed itself; each of its hostile
+      operations is blamed on every other player independently with
+      probability ``proxy_flag``, a false flag on top of ``false_flag``.
 ``table``
     Any finite signal set: one probability row per action profile, and the
     players each signal blames.
@@ -31,7 +45,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -133,6 +147,11 @@ class AttributionMonitoring(Monitoring):
     detection: Number = Fraction(1)
     false_flag: Number = Fraction(0)
     clarification: Clarification | None = None
+    detection_by_action: tuple[tuple[str, Number], ...] = ()  # (hostile action label, rate)
+    audit: Number = Fraction(0)  # P(an audit reveals every true action this period)
+    audit_cost: Number = Fraction(0)  # cost to every player of a period with an audit
+    proxies: tuple[str, ...] = ()  # player labels of third parties
+    proxy_flag: Number = Fraction(0)  # P(a proxy's operation is blamed on a given other player)
 
     kind = "attribution"
 
@@ -143,6 +162,34 @@ class AttributionMonitoring(Monitoring):
         if self.clarification is not None and not isinstance(self.clarification, Clarification):
             raise ModelError("expected a Clarification (effectiveness, deception, cost)",
                              field="monitoring.clarification")
+        pairs = self.detection_by_action
+        if isinstance(pairs, Mapping):
+            pairs = tuple(pairs.items())
+        if isinstance(pairs, str) or not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
+                                             for p in pairs):
+            raise ModelError("expected a table of detection rates, one per hostile action",
+                             field="monitoring.detection")
+        labels = [k for k, _ in pairs]
+        if len(set(labels)) != len(labels):
+            raise ModelError("an action is listed twice", field="monitoring.detection")
+        object.__setattr__(self, "detection_by_action", tuple(
+            (k, _probability(v, f"monitoring.detection.{k}")) for k, v in pairs))
+        object.__setattr__(self, "audit", _probability(self.audit, "monitoring.audit"))
+        cost = _number(self.audit_cost, "monitoring.audit_cost")
+        if cost < 0:
+            raise ModelError(f"a cost must be >= 0, got {format_number(cost)}", field="monitoring.audit_cost")
+        object.__setattr__(self, "audit_cost", cost)
+        if isinstance(self.proxies, str) or not all(isinstance(x, str) for x in self.proxies):
+            raise ModelError("expected a list of player labels", field="monitoring.proxies")
+        object.__setattr__(self, "proxies", tuple(self.proxies))
+        object.__setattr__(self, "proxy_flag", _probability(self.proxy_flag, "monitoring.proxy_flag"))
+
+    def detection_of(self, action: str) -> Number:
+        """The detection rate of hostile action ``action``."""
+        for label, rate in self.detection_by_action:
+            if label == action:
+                return rate
+        return self.detection
 
 
 @dataclass(frozen=True)
@@ -302,42 +349,65 @@ def signal_structure(game: StageGame, monitoring: Monitoring) -> SignalStructure
                                tuple(profiles), tuple(Fraction(0) for _ in profiles), hostile, monitoring.tremble,
                                monitoring.delay, False, desc)
     if isinstance(monitoring, AttributionMonitoring):
-        ch = monitoring.clarification
-        statuses = ("clear", "confirmed", "cleared") if ch else ("clear", "blamed")
-        alpha, beta = monitoring.detection, monitoring.false_flag
-        one = Fraction(1) if is_exact(alpha) and is_exact(beta) else 1.0
-
-        def p_status(status: str, attacked: bool) -> Number:
-            blame = alpha if attacked else beta
-            if status == "clear":
-                return one - blame
-            if ch is None:
-                return blame
-            clear_p = ch.deception if attacked else ch.effectiveness
-            return blame * clear_p if status == "cleared" else blame * (one - clear_p)
-
-        combos = list(itertools.product(statuses, repeat=n))
-        labels = tuple(",".join(c) for c in combos)
-        prob = np.empty(game.shape + (len(combos),), dtype=object)
-        for a in game.profiles():
-            for y, combo in enumerate(combos):
-                value: Number = one
-                for i, status in enumerate(combo):
-                    value = value * p_status(status, a[i] in hostile[i])
-                prob[a + (y,)] = value
-        blamed = tuple(frozenset(i for i, s in enumerate(c) if s != "clear") for c in combos)
-        confirmed = tuple(frozenset(i for i, s in enumerate(c) if s in ("blamed", "confirmed")) for c in combos)
-        cleared = tuple(frozenset(i for i, s in enumerate(c) if s == "cleared") for c in combos)
-        unit_cost = ch.cost if ch else Fraction(0)
-        cost = tuple(unit_cost * len(b) for b in blamed)
-        desc = tuple(_describe(game, b, c, cl, ch is not None) for b, c, cl in zip(blamed, confirmed, cleared))
-        return SignalStructure("attribution", labels, prob, blamed, confirmed, cleared,
-                               tuple(None for _ in combos), cost, hostile, monitoring.tremble, monitoring.delay,
-                               ch is not None, desc)
+        check_monitoring(game, monitoring)
+        return _attribution_structure(game, monitoring, hostile)
     if isinstance(monitoring, TableMonitoring):
         return _table_structure(game, monitoring, hostile)
     raise ModelError(f"unknown monitoring kind {monitoring.kind!r}", field="monitoring.kind")
 
+
+
+def _attribution_structure(game: StageGame, m: AttributionMonitoring,
+                           hostile: tuple[frozenset[int], ...]) -> SignalStructure:
+    """Independent blames per player, then proxies' false flags, audits and the channel (module docstring)."""
+    n = game.n_players
+    ch = m.clarification
+    proxies = _proxy_set(game, m)
+    statuses = ("clear", "confirmed", "cleared") if ch else ("clear", "blamed")
+    rates = [m.detection, m.false_flag, m.audit, m.proxy_flag] + [r for _, r in m.detection_by_action]
+    if ch is not None:
+        rates += [ch.effectiveness, ch.deception]
+    one: Number = Fraction(1) if all(is_exact(x) for x in rates) else 1.0
+    blame_word = "confirmed" if ch else "blamed"
+
+    def p_status(status: str, blame: Number, attacked: bool) -> Number:
+        if status == "clear":
+            return one - blame
+        if ch is None:
+            return blame
+        clear_p = ch.deception if attacked else ch.effectiveness
+        return blame * clear_p if status == "cleared" else blame * (one - clear_p)
+
+    combos = [c for c in itertools.product(statuses, repeat=n) if all(c[i] == "clear" for i in proxies)]
+    index = {c: y for y, c in enumerate(combos)}
+    labels = tuple(",".join(c) for c in combos)
+    prob = np.empty(game.shape + (len(combos),), dtype=object)
+    for a in game.profiles():
+        attacked = [a[i] in hostile[i] for i in range(n)]
+        spared = (one - m.proxy_flag) ** sum(1 for i in proxies if attacked[i])  # no proxy false flag
+        blames = []
+        for i in range(n):
+            base = m.detection_of(game.actions[i][a[i]]) if attacked[i] else m.false_flag
+            blames.append(one - (one - base) * spared)
+        for y, combo in enumerate(combos):
+            value: Number = one - m.audit
+            for i, status in enumerate(combo):
+                if i not in proxies:
+                    value = value * p_status(status, blames[i], attacked[i])
+            prob[a + (y,)] = value
+        if m.audit != 0:
+            truth = tuple(blame_word if attacked[i] and i not in proxies else "clear" for i in range(n))
+            prob[a + (index[truth],)] += m.audit
+    blamed = tuple(frozenset(i for i, s in enumerate(c) if s != "clear") for c in combos)
+    confirmed = tuple(frozenset(i for i, s in enumerate(c) if s in ("blamed", "confirmed")) for c in combos)
+    cleared = tuple(frozenset(i for i, s in enumerate(c) if s == "cleared") for c in combos)
+    unit_cost = ch.cost if ch else Fraction(0)
+    audit_cost = m.audit * m.audit_cost  # paid in every period on average, whatever the signal
+    cost = tuple(unit_cost * len(b) + audit_cost for b in blamed)
+    desc = tuple(_describe(game, b, c, cl, ch is not None) for b, c, cl in zip(blamed, confirmed, cleared))
+    return SignalStructure("attribution", labels, prob, blamed, confirmed, cleared,
+                           tuple(None for _ in combos), cost, hostile, m.tremble, m.delay,
+                           ch is not None, desc)
 
 def _table_layout(game: StageGame, m: TableMonitoring) -> tuple[dict[str, tuple[int, ...]], tuple[frozenset[int], ...]]:
     """Check a table's profile keys and blamed players against ``game``; the key map and blame sets."""
@@ -379,9 +449,28 @@ def check_monitoring(game: StageGame, monitoring: Monitoring) -> None:
             monitoring, (PerfectMonitoring, AttributionMonitoring, TableMonitoring)):
         raise ModelError(f"expected a monitoring of kind {', '.join(KINDS)}, got {type(monitoring).__name__}",
                          field="monitoring")
-    _hostile_sets(game, monitoring.hostile)
+    hostile = _hostile_sets(game, monitoring.hostile)
     if isinstance(monitoring, TableMonitoring):
         _table_layout(game, monitoring)
+    if isinstance(monitoring, AttributionMonitoring):
+        _proxy_set(game, monitoring)
+        hostile_labels = {game.actions[i][k] for i in range(game.n_players) for k in hostile[i]}
+        for label, _ in monitoring.detection_by_action:
+            if label not in hostile_labels:
+                raise ModelError(f"{label!r} is not a hostile action; hostile actions are "
+                                 f"{', '.join(sorted(hostile_labels)) or 'none'}", field=f"monitoring.detection.{label}")
+
+
+def _proxy_set(game: StageGame, m: AttributionMonitoring) -> frozenset[int]:
+    for label in m.proxies:
+        if label not in game.players:
+            raise ModelError(f"unknown player {label!r}; players are {', '.join(game.players)}",
+                             field="monitoring.proxies")
+    out = frozenset(game.players.index(p) for p in m.proxies)
+    if len(out) >= game.n_players:
+        raise ModelError("every player is a proxy: at least one must be a state that can be blamed",
+                         field="monitoring.proxies")
+    return out
 
 
 def _table_structure(game: StageGame, m: TableMonitoring, hostile: tuple[frozenset[int], ...]) -> SignalStructure:
@@ -403,7 +492,8 @@ def _table_structure(game: StageGame, m: TableMonitoring, hostile: tuple[frozens
 _COMMON = ("kind", "tremble", "delay", "hostile")
 _KEYS = {
     "perfect": _COMMON,
-    "attribution": _COMMON + ("detection", "false_flag", "clarification"),
+    "attribution": _COMMON + ("detection", "false_flag", "clarification", "audit", "audit_cost", "proxies",
+                              "proxy_flag"),
     "table": _COMMON + ("signals", "table", "blames"),
 }
 
@@ -455,8 +545,26 @@ def monitoring_from_mapping(data: Mapping[str, Any] | None) -> Monitoring:
                                  field="monitoring.clarification.cost")
             clar = Clarification(_prob(c, "effectiveness", Fraction(0), "monitoring.clarification"),
                                  _prob(c, "deception", Fraction(0), "monitoring.clarification"), cost)
-        return AttributionMonitoring(tremble, delay, hostile, _prob(data, "detection", Fraction(1)),
-                                     _prob(data, "false_flag", Fraction(0)), clar)
+        detection: Any = data.get("detection", Fraction(1))
+        by_action: tuple[tuple[str, Number], ...] = ()
+        if isinstance(detection, Mapping):
+            by_action = tuple((str(k), parse_probability(v, field=f"monitoring.detection.{k}"))
+                              for k, v in detection.items())
+            if not by_action:
+                raise ModelError("expected a rate, or a table with one rate per hostile action",
+                                 field="monitoring.detection")
+            detection = Fraction(1)
+        else:
+            detection = _prob(data, "detection", Fraction(1))
+        audit_cost = parse_number(data.get("audit_cost", 0), field="monitoring.audit_cost")
+        if audit_cost < 0:
+            raise ModelError(f"a cost must be >= 0, got {format_number(audit_cost)}", field="monitoring.audit_cost")
+        proxies = data.get("proxies", [])
+        if not isinstance(proxies, list) or not all(isinstance(x, str) for x in proxies):
+            raise ModelError("expected a list of player labels", field="monitoring.proxies")
+        return AttributionMonitoring(tremble, delay, hostile, detection, _prob(data, "false_flag", Fraction(0)), clar,
+                                     by_action, _prob(data, "audit", Fraction(0)), audit_cost, tuple(proxies),
+                                     _prob(data, "proxy_flag", Fraction(0)))
     signals = data.get("signals")
     if not isinstance(signals, list) or not signals or not all(isinstance(s, str) for s in signals):
         raise ModelError("expected a non-empty list of signal labels", field="monitoring.signals")
@@ -491,8 +599,17 @@ def monitoring_to_mapping(m: Monitoring) -> dict[str, Any]:
     if m.hostile is not None:
         out["hostile"] = list(m.hostile)
     if isinstance(m, AttributionMonitoring):
-        out["detection"] = plain_number(m.detection)
+        if m.detection_by_action:
+            out["detection"] = {k: plain_number(v) for k, v in m.detection_by_action}
+        else:
+            out["detection"] = plain_number(m.detection)
         out["false_flag"] = plain_number(m.false_flag)
+        if m.audit != 0 or m.audit_cost != 0:
+            out["audit"] = plain_number(m.audit)
+            out["audit_cost"] = plain_number(m.audit_cost)
+        if m.proxies:
+            out["proxies"] = list(m.proxies)
+            out["proxy_flag"] = plain_number(m.proxy_flag)
         if m.clarification is not None:
             out["clarification"] = {
                 "effectiveness": plain_number(m.clarification.effectiveness),
@@ -522,9 +639,10 @@ def with_overrides(m: Monitoring, **changes: Any) -> Monitoring:
         return AttributionMonitoring(**common, detection=changes.get("detection", Fraction(1)),
                                      false_flag=changes.get("false_flag", Fraction(0)))
     if isinstance(m, AttributionMonitoring):
-        return AttributionMonitoring(**common, detection=changes.get("detection", m.detection),
-                                     false_flag=changes.get("false_flag", m.false_flag),
-                                     clarification=m.clarification)
+        # a detection rate given on the command line replaces the per-action rates too
+        return replace(m, **common, detection=changes.get("detection", m.detection),
+                       false_flag=changes.get("false_flag", m.false_flag),
+                       detection_by_action=() if "detection" in changes else m.detection_by_action)
     if isinstance(m, TableMonitoring):
         return TableMonitoring(**common, signals=m.signals, rows=m.rows, blames=m.blames)
     return PerfectMonitoring(**common)

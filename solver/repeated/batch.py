@@ -230,6 +230,8 @@ def evaluate_batch(
         if arr is not None and (np.any(arr < 0) or np.any(arr > 1)):
             raise ModelError(f"{name}: every value must be a probability in [0, 1]")
     mon = model.monitoring
+    if det is not None and isinstance(mon, AttributionMonitoring):
+        mon = replace(mon, detection_by_action=())  # a detection array sets every hostile action's rate
     varying_signals = det is not None or ff is not None
     if varying_signals and not isinstance(mon, AttributionMonitoring):
         mon = AttributionMonitoring(mon.tremble, mon.delay, mon.hostile)

@@ -120,7 +120,9 @@ def _exact_monitoring(m: Monitoring) -> Monitoring:
     if isinstance(m, AttributionMonitoring):
         clar = None if m.clarification is None else Clarification(
             ex(m.clarification.effectiveness), ex(m.clarification.deception), ex(m.clarification.cost))
-        return AttributionMonitoring(ex(m.tremble), m.delay, m.hostile, ex(m.detection), ex(m.false_flag), clar)
+        return replace(m, tremble=ex(m.tremble), detection=ex(m.detection), false_flag=ex(m.false_flag),
+                       clarification=clar, detection_by_action=tuple((k, ex(v)) for k, v in m.detection_by_action),
+                       audit=ex(m.audit), audit_cost=ex(m.audit_cost), proxy_flag=ex(m.proxy_flag))
     if isinstance(m, TableMonitoring):
         return TableMonitoring(ex(m.tremble), m.delay, m.hostile, m.signals,
                                tuple((k, _exact_row(row)) for k, row in m.rows), m.blames)
