@@ -43,7 +43,12 @@ def load(name: str) -> StageGame:
     """The stage game of the built-in model ``name``."""
     source = PREFIX + name
     body = text(name)
-    return game_from_data(read_mapping(body, "toml", source=source), text=body, source=source)
+    data = read_mapping(body, "toml", source=source)
+    if "scenario" in data:  # a scenario generates its game
+        from .scenario import scenario_from_mapping
+
+        return scenario_from_mapping(data).stage_game()
+    return game_from_data(data, text=body, source=source)
 
 
 def entries() -> list[dict[str, object]]:

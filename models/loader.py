@@ -21,6 +21,7 @@ program's output does; a replaced file keeps its permissions.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 import sys
@@ -33,9 +34,10 @@ from .errors import ModelError, ParseError
 from .formats import FORMATS, format_for, game_from_data, read_game, read_mapping, sniff_format
 from .formats.mapping import Origin
 from .repeated import RepeatedModel, repeated_from_mapping
+from .scenario import Scenario, scenario_from_mapping, scenario_from_model
 from .stage import StageGame
 
-__all__ = ["ModelSource", "open_model", "load_game", "load_mapping", "load_repeated", "write_text"]
+__all__ = ["ModelSource", "open_model", "load_game", "load_mapping", "load_repeated", "load_scenario", "write_text"]
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,34 @@ def load_repeated(spec: str, fmt: str | None = None, *, stdin: TextIO | None = N
     if source.format == "nfg":
         return RepeatedModel(read_game(source.text, "nfg", source=source.name), origin=source.origin)
     data = load_mapping(source)
+    if "scenario" in data:
+        return _scenario(source, data).full_model()
     game = game_from_data(data, text=source.text, source=source.name)
     try:
         return repeated_from_mapping(data, game, source.origin)
+    except ParseError:
+        raise
+    except ModelError as exc:
+        raise source.origin.locate(exc) from None
+
+
+def load_scenario(spec: str, fmt: str | None = None, *, stdin: TextIO | None = None) -> Scenario:
+    """A scenario file (``[scenario]``), or any repeated-game model wrapped as a scenario.
+
+    A Gambit ``.nfg`` file or a model without ``[scenario]`` becomes :func:`~models.scenario.scenario_from_model`
+    of its repeated game.
+    """
+    source = open_model(spec, fmt, stdin=stdin)
+    if source.format != "nfg":
+        data = load_mapping(source)
+        if "scenario" in data:
+            return _scenario(source, data)
+    return scenario_from_model(load_repeated(spec, source.format, stdin=io.StringIO(source.text)))
+
+
+def _scenario(source: ModelSource, data: dict[str, Any]) -> Scenario:
+    try:
+        return scenario_from_mapping(data)
     except ParseError:
         raise
     except ModelError as exc:

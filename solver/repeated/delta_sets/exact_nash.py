@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 import numpy as np
@@ -15,7 +15,7 @@ from solver.repeated.checks import best_reply, one_shot_gains
 from solver.repeated.delta_sets.intervals import Interval, intersect, merge
 from solver.repeated.markov import discounted, identity
 
-__all__ = ["exact_nash_intervals", "exact_nash_player", "SweepGaveUp", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
+__all__ = ["exact_nash_intervals", "exact_nash_player", "follow_best_reply", "policy_sample", "SweepGaveUp", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
 
 #: Joint states up to which the Nash set is computed exactly by default (its polynomials have degree 2S + 1,
 #: and the time grows fast: 0.6 s for 2 states, 2 s for 16, 7 s for 25); ``exact=True`` lifts the limit.
@@ -53,27 +53,33 @@ class _SigmaValues:
         return self.memo[d]
 
 
+def policy_sample(chain: Chain, V: np.ndarray, D: Fraction, d: Fraction, player: int,
+                  policy: Sequence[int]) -> np.ndarray:
+    """The Bellman tests of ``policy`` and its advantage from the start, times ``D D_pi``, at one point.
+
+    ``V`` and ``D`` are the profile's values and ``det(I - d P)`` at discount factor ``d``.
+    """
+    S = chain.n_states
+    P_pi = chain.policy_transition(player, policy)
+    own = (np.arange(S), list(policy))
+    g = one_shot_gains(chain, V, d, player)[own]
+    A, D_pi = exact_linalg.solve_with_det(identity(S, True) - d * P_pi, g)
+    value = V.copy()
+    value[:, player] = V[:, player] + A
+    scale = D * D_pi
+    # one_shot_gains is Q(s, b) minus Q at the strategy's own action: re-base it on the policy's action
+    q = one_shot_gains(chain, value, d, player)
+    tests = (q - q[own][:, None]) * scale
+    return np.concatenate([tests.reshape(-1), [(chain.init @ A) * scale]])
+
+
 def _policy_polynomials(chain: Chain, player: int, policy: Sequence[int],
                         sigma: _SigmaValues) -> tuple[list[list[Fraction]], list[Fraction]]:
     """The Bellman tests of ``policy`` and its advantage from the initial state, times ``D D_pi``."""
     S = chain.n_states
     n = 2 * S + 2
     points = [Fraction(k, n + 1) for k in range(n + 1)]  # the last one checks the degree bound
-    P_pi = chain.policy_transition(player, policy)
-    own = (np.arange(S), list(policy))
-    samples = []
-    for d in points:
-        V, D = sigma(d)
-        g = one_shot_gains(chain, V, d, player)[own]
-        A, D_pi = exact_linalg.solve_with_det(identity(S, True) - d * P_pi, g)
-        value = V.copy()
-        value[:, player] = V[:, player] + A
-        scale = D * D_pi
-        # one_shot_gains is Q(s, b) minus Q at the strategy's own action: re-base it on the policy's action
-        q = one_shot_gains(chain, value, d, player)
-        tests = (q - q[own][:, None]) * scale
-        samples.append(np.concatenate([tests.reshape(-1), [(chain.init @ A) * scale]]))
-    table = np.stack(samples)
+    table = np.stack([policy_sample(chain, *sigma(d), d, player, policy) for d in points])
     polys = [interpolate_uniform(n + 1, list(table[:n, k])) for k in range(table.shape[1])]
     for k, p in enumerate(polys):
         if evaluate(p, points[n]) != table[n, k]:
@@ -123,7 +129,25 @@ class SweepGaveUp(Exception):
 
 
 def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[Interval]:
-    """Every delta in (0, 1) where ``player`` has no profitable deviation.
+    """Every delta in (0, 1) where ``player`` has no profitable deviation (see :func:`follow_best_reply`)."""
+
+    def reply_at(y: Fraction) -> list[int]:
+        V = discounted(sigma.P, sigma.r, y, True)
+        _, policy = best_reply(chain, V, y, player)
+        return policy.tolist()
+
+    return follow_best_reply(reply_at, lambda policy: _policy_polynomials(chain, player, policy, sigma),
+                             chain.game.players[player])
+
+
+def follow_best_reply(reply_at: Callable[[Fraction], list[int]],
+                      polynomials: Callable[[list[int]], tuple[list[list[Fraction]], list[Fraction]]],
+                      who: str, variable: str = "delta") -> list[Interval]:
+    """Every ``x`` in (0, 1) where a player's best reply gains nothing, followed from 0 to 1.
+
+    ``reply_at(x)`` is an optimal policy at ``x`` (exact policy iteration); ``polynomials(policy)`` its
+    Bellman tests and its gain from the start, as polynomials in ``x`` (times positive determinants).
+    The same sweep serves delta and any other parameter.
 
     Raises
     ------
@@ -137,17 +161,13 @@ def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[I
     for _ in range(MAX_PIECES):
         step = (1 - x) / 64
         for _attempt in range(30):
-            y = x + step
-            V = discounted(sigma.P, sigma.r, y, True)
-            _, policy = best_reply(chain, V, y, player)
-            tests, gain = _policy_polynomials(chain, player, policy.tolist(), sigma)
+            tests, gain = polynomials(reply_at(x + step))
             end = _optimal_until(tests, x)
             if end is not None:
                 break
             step /= 8
         else:
-            raise SweepGaveUp(f"no optimal best reply of {chain.game.players[player]} found just after "
-                              f"delta = {float(x):.6g}")
+            raise SweepGaveUp(f"no optimal best reply of {who} found just after {variable} = {float(x):.6g}")
         hi = end.exact if end.exact is not None else end.lo
         if not gain:  # following the strategy is a best reply on the whole piece (joined up by _merge)
             lo_pt, hi_pt = _point(start), _point(end)
@@ -167,8 +187,8 @@ def _exact_nash_player(chain: Chain, player: int, sigma: _SigmaValues) -> list[I
             return merge(out)
         start = end
         x = end.exact if end.exact is not None else end.hi
-    raise SweepGaveUp(f"the best reply of {chain.game.players[player]} changes more than {MAX_PIECES} times "
-                      f"(followed up to delta = {float(x):.6g})")
+    raise SweepGaveUp(f"the best reply of {who} changes more than {MAX_PIECES} times "
+                      f"(followed up to {variable} = {float(x):.6g})")
 
 
 def exact_nash_intervals(chain: Chain) -> list[Interval]:

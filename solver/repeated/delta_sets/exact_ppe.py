@@ -25,7 +25,7 @@ from solver.repeated.checks import one_shot_gains
 from solver.repeated.delta_sets.intervals import Interval, assemble
 from solver.repeated.markov import identity
 
-__all__ = ["exact_ppe_intervals"]
+__all__ = ["exact_ppe_intervals", "nonpositive_set"]
 
 def _gain_polynomials(chain: Chain, players: Sequence[int]) -> list[list[Fraction]]:
     """``N(delta) = D(delta) * (Q_i(s, b) - V_i(s))`` for every player of ``players``, state and action."""
@@ -55,7 +55,12 @@ def _gain_polynomials(chain: Chain, players: Sequence[int]) -> list[list[Fractio
 def exact_ppe_intervals(chain: Chain, players: Sequence[int] | None = None) -> list[Interval]:
     """Every delta in (0, 1) where no one-shot deviation of ``players`` (default: all) gains at any state."""
     who = range(chain.n_players) if players is None else players
-    polys = [p for p in _gain_polynomials(chain, who) if p]
+    return nonpositive_set(_gain_polynomials(chain, who))
+
+
+def nonpositive_set(polynomials: Sequence[list[Fraction]]) -> list[Interval]:
+    """Every ``x`` in (0, 1) where each polynomial is <= 0, exactly (Sturm sequences)."""
+    polys = [p for p in polynomials if p]
     zero, one = Fraction(0), Fraction(1)
     own_roots = [real_roots(p, zero, one) for p in polys]
     # merge roots that are the same point (exactly, or overlapping isolating intervals)

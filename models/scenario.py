@@ -1,0 +1,461 @@
+"""Cyber scenarios: named parameters that generate a repeated game, and the doctrines to compare in it.
+
+A scenario file has one table, ``[scenario]`` (every key optional)::
+
+    [scenario]
+    title = "Two rival states"
+    states = ["State A", "State B"]   # or a count: states = 3 (default 2)
+    third_parties = []                # states that are proxies or criminal groups
+    operations = ["Attack"]           # hostile actions, each state's first action is "Restrain"
+    gain = 2                          # benefit of an operation to its author
+    damage = 3                        # loss of each target of an operation
+    cost = 1                          # cost of mounting an operation
+    detection = 0.8                   # P(an operation is blamed on its author)
+    false_flag = 0.05                 # P(a restraining state is blamed anyway)
+    proxy_flag = 0.2                  # P(a third party's operation is blamed on a given state)
+    tremble = 0.01                    # P(an intended action is replaced by another)
+    delay = 0                         # periods before a blame becomes public
+    effectiveness = 0.7               # clarification channel: P(a false blame is cleared)
+    deception = 0.1                   #   P(a real attack is cleared)
+    channel_cost = 0.05               #   cost to every state per use (one use per blame)
+    audit = 0.1                       # P(an audit reveals every true action this period)
+    audit_cost = 0.5                  # cost to every state of a period with an audit
+    delta = 0.9
+    deterrence = ["grim", "tit-for-tat", "punish:2"]
+    norms = ["generous:best", "forgiving-trigger:best", "wsls", "contrite", "consult+channel",
+             "consult+channel+audit"]
+
+    [scenario.operation.Probe]        # per operation: gain, damage, cost, detection
+    [scenario.state."State B"]        # per state: gain, damage, cost (its own operations, its own losses)
+
+**Stage payoffs.**  A state that mounts operation ``k`` earns ``gain - cost``
+of ``k``; every operation of another state costs each of its targets that
+target's ``damage`` of the operation.  An operation targets every other state
+that is not a third party; third parties are never targeted.  Per-state
+values override per-operation ones, which override the flat ones.  With the
+defaults the stage game is ``catalog:cyber``: a prisoner's dilemma with
+``T = 1, R = 0, P = -2, S = -3``.
+
+**Third parties** have the same actions.  A third party is never blamed; each
+of its operations is blamed on every other state with probability
+``proxy_flag`` (see :class:`~models.monitoring.AttributionMonitoring`).  In
+:meth:`Scenario.seats` it plays ``always-attack`` (its operations cost it
+nothing it can avoid: it is not a target, so attacking is its best reply
+whenever ``gain >= cost``).
+
+**Levers.**  The clarification channel and the audits exist in the scenario
+(``effectiveness``/``deception`` or ``audit`` given, or the defaults kept),
+but a doctrine uses them only when it says so: ``consult+channel`` plays
+``consult`` with the channel, ``grim+audit`` grim with audits.  Every other
+doctrine plays in the bare setting.  ``NAME:best`` (``generous:best``,
+``forgiving-trigger:best``) asks for the doctrine's parameter that maximises
+its value among those at which it is a PPE, computed for the scenario.
+
+A scenario can also wrap an ordinary repeated-game model (:func:`scenario_from_model`):
+the game and its monitoring come from the model, and the parameters are the
+monitoring's (``detection``, ``false_flag``, ``tremble``, ``delay``, the
+channel's, ``audit``...) and ``delta``.
+
+This module never imports :mod:`solver`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .doctrines import doctrine
+from .errors import ModelError
+from .monitoring import MAX_DELAY, AttributionMonitoring, Clarification, Monitoring
+from .numbers import Number, format_number, parse_number
+from .repeated import RepeatedModel, check_delta
+from .stage import StageGame
+
+__all__ = ["Scenario", "scenario_from_mapping", "scenario_from_model", "DEFAULTS", "PAYOFF_KEYS", "LEVERS",
+           "DEFAULT_DETERRENCE", "DEFAULT_NORMS", "parse_entry", "Entry"]
+
+F = Fraction
+#: Every flat parameter and its default (the built-in default scenario says why each is plausible).
+DEFAULTS: dict[str, Number] = {
+    "gain": F(2), "damage": F(3), "cost": F(1),
+    "detection": F(4, 5), "false_flag": F(1, 20), "proxy_flag": F(1, 5), "tremble": F(0), "delay": 0,
+    "effectiveness": F(7, 10), "deception": F(1, 10), "channel_cost": F(1, 20),
+    "audit": F(1, 10), "audit_cost": F(1, 2), "delta": F(9, 10),
+}
+PAYOFF_KEYS = ("gain", "damage", "cost")
+OPERATION_KEYS = PAYOFF_KEYS + ("detection",)
+PROBABILITIES = ("detection", "false_flag", "proxy_flag", "tremble", "effectiveness", "deception", "audit")
+COSTS = ("channel_cost", "audit_cost")
+#: The diplomacy levers a doctrine entry can ask for with ``+``.
+LEVERS = ("channel", "audit")
+DEFAULT_DETERRENCE = ("grim", "tit-for-tat", "punish:2")
+DEFAULT_NORMS = ("generous:best", "forgiving-trigger:best", "wsls", "contrite", "consult+channel",
+                 "consult+channel+audit")
+#: The doctrines whose parameter ``NAME:best`` can optimise, and the parameter's name.
+TUNABLE = {"generous": "generosity", "forgiving-trigger": "phi", "forgiving-trigger-independent": "phi"}
+_KEYS = ("title", "description", "states", "third_parties", "operations", "deterrence", "norms", "operation",
+         "state") + tuple(DEFAULTS)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One doctrine row: a library doctrine (perhaps ``NAME:best``) and the levers it uses."""
+
+    doctrine: str  # "grim", "punish:2", "generous:best"
+    levers: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return "+".join((self.doctrine,) + self.levers)
+
+    @property
+    def tuned(self) -> str | None:
+        """The parameter ``:best`` asks to optimise (``generosity``, ``phi``), else None."""
+        base, _, arg = self.doctrine.partition(":")
+        return TUNABLE.get(base) if arg.strip() == "best" else None
+
+    def with_parameter(self, value: Number) -> str:
+        """The doctrine name with ``best`` replaced by ``value`` (``generous:1/10``)."""
+        return f"{self.doctrine.partition(':')[0]}:{format_number(value, 17)}"
+
+
+def parse_entry(text: str, *, field: str = "doctrine") -> Entry:
+    """``consult+channel+audit`` -> Entry("consult", ("channel", "audit")); the doctrine is checked."""
+    if not isinstance(text, str) or not text.strip():
+        raise ModelError("expected a doctrine name such as 'grim' or 'consult+channel'", field=field)
+    parts = [p.strip() for p in text.split("+")]
+    name, levers = parts[0], parts[1:]
+    for lever in levers:
+        if lever not in LEVERS:
+            raise ModelError(f"unknown lever {lever!r} in {text!r}; levers are {', '.join(LEVERS)}", field=field)
+    if len(set(levers)) != len(levers):
+        raise ModelError(f"a lever is repeated in {text!r}", field=field)
+    entry = Entry(name, tuple(sorted(levers, key=LEVERS.index)))
+    base, sep, arg = name.partition(":")
+    if sep and arg.strip() == "best":
+        if base not in TUNABLE:
+            raise ModelError(f"{name!r}: only {', '.join(TUNABLE)} have a parameter that ':best' can tune",
+                             field=field)
+        doctrine(f"{base}:1/2")
+    else:
+        try:
+            doctrine(name)
+        except ModelError as exc:
+            raise ModelError(exc.message, field=field) from None
+    return entry
+
+
+def _value(key: str, value: object, where: str) -> Number:
+    if key == "delay":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DELAY:
+            raise ModelError(f"expected a whole number of periods from 0 to {MAX_DELAY}, got {value!r}", field=where)
+        return value
+    if key == "delta":
+        return check_delta(value, field=where)
+    x = parse_number(value, field=where)
+    if key in PROBABILITIES and not 0 <= x <= 1:
+        raise ModelError(f"expected a probability in [0, 1], got {format_number(x)}", field=where)
+    if key in COSTS + PAYOFF_KEYS and x < 0:
+        raise ModelError(f"expected a number >= 0, got {format_number(x)}", field=where)
+    return x
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A cyber scenario (validated on construction; see the module docstring).
+
+    ``values`` holds every flat parameter; ``overrides`` the per-operation and per-state values as
+    ``("OPERATION.key" | "STATE.key", value)`` pairs.  ``base`` is set when the scenario wraps an
+    ordinary repeated-game model: then the game and monitoring come from it.
+    """
+
+    title: str = "Cyber scenario"
+    description: str = ""
+    states: tuple[str, ...] = ("State A", "State B")
+    third_parties: tuple[str, ...] = ()
+    operations: tuple[str, ...] = ("Attack",)
+    values: tuple[tuple[str, Number], ...] = ()
+    overrides: tuple[tuple[str, Number], ...] = ()
+    deterrence: tuple[Entry, ...] = tuple(Entry(d) for d in DEFAULT_DETERRENCE)
+    norms: tuple[Entry, ...] = tuple(parse_entry(d) for d in DEFAULT_NORMS)
+    base: RepeatedModel | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        vals = dict(DEFAULTS)
+        vals.update(dict(self.values))
+        for key, v in list(vals.items()):
+            if key not in DEFAULTS:
+                raise ModelError(f"unknown parameter {key!r}; parameters are {', '.join(DEFAULTS)}",
+                                 field=f"scenario.{key}")
+            vals[key] = _value(key, v, f"scenario.{key}")
+        object.__setattr__(self, "values", tuple(vals.items()))
+        if self.base is not None:
+            return
+        if len(self.states) < 2 or len(set(self.states)) != len(self.states):
+            raise ModelError("expected at least two distinct state names", field="scenario.states")
+        for t in self.third_parties:
+            if t not in self.states:
+                raise ModelError(f"unknown state {t!r}; states are {', '.join(self.states)}",
+                                 field="scenario.third_parties")
+        if len(self.states) - len(set(self.third_parties)) < 2:
+            raise ModelError("at least two states must not be third parties", field="scenario.third_parties")
+        if not self.operations or len(set(self.operations)) != len(self.operations) or "Restrain" in self.operations:
+            raise ModelError("expected distinct operation names other than 'Restrain'", field="scenario.operations")
+        clean = []
+        for key, v in self.overrides:
+            owner, _, name = key.rpartition(".")
+            where = f"scenario.{'operation' if owner in self.operations else 'state'}.{owner}.{name}"
+            if owner in self.operations:
+                allowed = OPERATION_KEYS
+            elif owner in self.states:
+                allowed = PAYOFF_KEYS
+            else:
+                raise ModelError(f"unknown operation or state {owner!r}; operations are "
+                                 f"{', '.join(self.operations)}, states are {', '.join(self.states)}", field=where)
+            if name not in allowed:
+                raise ModelError(f"unknown key {name!r}; known keys are {', '.join(allowed)}", field=where)
+            clean.append((key, _value(name, v, where)))
+        object.__setattr__(self, "overrides", tuple(clean))
+
+    # -- parameters -------------------------------------------------------------------------------------
+
+    def value(self, name: str) -> Number:
+        """A parameter's value: flat (``detection``) or dotted (``Probe.detection``, ``State B.gain``)."""
+        extra = dict(self.overrides)
+        if name in extra:
+            return extra[name]
+        self.check_parameter(name)
+        if "." in name:
+            owner, _, key = name.rpartition(".")
+            return self._lookup(None if owner in self.operations else owner,
+                                owner if owner in self.operations else None, key)
+        return dict(self.values)[name]
+
+    def parameters(self) -> tuple[str, ...]:
+        """The names a user can set or sweep (``--set NAME=VALUE``, ``--over NAME``)."""
+        if self.base is not None:
+            mon = self.base.monitoring
+            names = ["tremble", "delay", "delta"]
+            if isinstance(mon, AttributionMonitoring):
+                names += ["detection", "false_flag", "audit", "audit_cost"]
+                if mon.proxies:
+                    names.append("proxy_flag")
+                if mon.clarification is not None:
+                    names += ["effectiveness", "deception", "channel_cost"]
+            return tuple(names)
+        out = list(DEFAULTS)
+        out += [f"{op}.{k}" for op in self.operations for k in OPERATION_KEYS]
+        out += [f"{s}.{k}" for s in self.states for k in PAYOFF_KEYS]
+        return tuple(out)
+
+    def check_parameter(self, name: str) -> None:
+        if name not in self.parameters():
+            where = "this model" if self.base is not None else "this scenario"
+            flat = [p for p in self.parameters() if "." not in p]
+            raise ModelError(f"unknown parameter {name!r}; the parameters of {where} are {', '.join(flat)}"
+                             + ("" if self.base is not None else ", and OPERATION.key or STATE.key"))
+
+    def with_values(self, changes: Mapping[str, object]) -> Scenario:
+        """A copy with some parameters changed (validated)."""
+        values = dict(self.values)
+        overrides = dict(self.overrides)
+        for name, v in changes.items():
+            self.check_parameter(name)
+            if "." in name:
+                overrides[name] = v  # type: ignore[assignment]
+            else:
+                values[name] = v  # type: ignore[assignment]
+        return replace(self, values=tuple(values.items()), overrides=tuple(overrides.items()))
+
+    def _lookup(self, state: str | None, operation: str | None, key: str) -> Number:
+        extra = dict(self.overrides)
+        if state is not None and f"{state}.{key}" in extra:
+            return extra[f"{state}.{key}"]
+        if operation is not None and f"{operation}.{key}" in extra:
+            return extra[f"{operation}.{key}"]
+        return dict(self.values)[key]
+
+    # -- the generated model ----------------------------------------------------------------------------
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        return self.base.game.players if self.base is not None else self.states
+
+    def stage_game(self) -> StageGame:
+        """The stage game the payoff parameters generate (see the module docstring)."""
+        if self.base is not None:
+            return self.base.game
+        n = len(self.states)
+        actions = ("Restrain",) + self.operations
+        targets = [s not in self.third_parties for s in self.states]
+        shape = (len(actions),) * n
+        payoffs = []
+        for i, me in enumerate(self.states):
+            table: dict[tuple[int, ...], Number] = {}
+            for a in itertools.product(range(len(actions)), repeat=n):
+                u: Number = Fraction(0)
+                if a[i]:
+                    op = self.operations[a[i] - 1]
+                    u += self._lookup(me, op, "gain") - self._lookup(me, op, "cost")
+                if targets[i]:
+                    for j in range(n):
+                        if j != i and a[j]:
+                            u -= self._lookup(me, self.operations[a[j] - 1], "damage")
+                table[a] = u
+            payoffs.append(table)
+        arrays = []
+        for table in payoffs:
+            arr = np.empty(shape, dtype=object)
+            for a, u in table.items():
+                arr[a] = u
+            arrays.append(arr)
+        return StageGame(self.states, tuple(actions for _ in self.states), tuple(arrays), self.title,
+                         self.description)
+
+    @property
+    def has_channel(self) -> bool:
+        if self.base is not None:
+            mon = self.base.monitoring
+            return isinstance(mon, AttributionMonitoring) and mon.clarification is not None
+        return True
+
+    @property
+    def has_audits(self) -> bool:
+        if self.base is not None:
+            mon = self.base.monitoring
+            return isinstance(mon, AttributionMonitoring) and mon.audit != 0
+        return self.value("audit") != 0
+
+    def monitoring(self, levers: Sequence[str] = ()) -> Monitoring:
+        """The monitoring, with the channel and the audits only when ``levers`` ask for them."""
+        v = dict(self.values)
+        if self.base is not None:
+            return self._base_monitoring(levers, v)
+        by_action = tuple((op, self._lookup(None, op, "detection")) for op in self.operations)
+        channel = (Clarification(v["effectiveness"], v["deception"], v["channel_cost"])
+                   if "channel" in levers else None)
+        audits = "audit" in levers
+        return AttributionMonitoring(
+            v["tremble"], int(v["delay"]), self.operations, v["detection"], v["false_flag"], channel,
+            by_action if any(r != v["detection"] for _, r in by_action) else (),
+            v["audit"] if audits else Fraction(0), v["audit_cost"] if audits else Fraction(0),
+            self.third_parties, v["proxy_flag"] if self.third_parties else Fraction(0))
+
+    def _base_monitoring(self, levers: Sequence[str], v: dict[str, Number]) -> Monitoring:
+        mon = self.base.monitoring  # type: ignore[union-attr]
+        given = dict(self.values)
+        common = {"tremble": given["tremble"], "delay": int(given["delay"])}
+        if not isinstance(mon, AttributionMonitoring):
+            return replace(mon, **common)
+        clar = mon.clarification
+        if clar is not None:
+            clar = Clarification(v["effectiveness"], v["deception"], v["channel_cost"]) if "channel" in levers else None
+        audits = "audit" in levers
+        return replace(mon, **common, detection=v["detection"], false_flag=v["false_flag"], clarification=clar,
+                       audit=v["audit"] if audits else Fraction(0),
+                       audit_cost=v["audit_cost"] if audits else Fraction(0),
+                       proxy_flag=v["proxy_flag"] if mon.proxies else mon.proxy_flag)
+
+    def model(self, levers: Sequence[str] = ()) -> RepeatedModel:
+        """The repeated game a doctrine with these levers plays in."""
+        if self.base is not None:
+            return replace(self.base, monitoring=self.monitoring(levers), delta=self.value("delta"))
+        return RepeatedModel(self.stage_game(), self.monitoring(levers), (), self.value("delta"))
+
+    def full_model(self) -> RepeatedModel:
+        """The repeated game with every lever the scenario has (what ``detente repeated`` reads)."""
+        return self.model(tuple(lever for lever, on in (("channel", self.has_channel), ("audit", self.has_audits))
+                                if on))
+
+    def seats(self, strategy: str) -> list[str]:
+        """One strategy per player: ``strategy`` for the states, ``always-attack`` for third parties."""
+        if self.base is not None:
+            return [strategy] * self.base.game.n_players
+        return ["always-attack" if s in self.third_parties else strategy for s in self.states]
+
+    @property
+    def strategic(self) -> tuple[int, ...]:
+        """Seats that are states (not third parties)."""
+        return tuple(i for i, s in enumerate(self.players) if s not in self.third_parties)
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ModelError("expected a list of names", field=where)
+    return tuple(value)
+
+
+def _entries(value: object, where: str) -> tuple[Entry, ...]:
+    names = _names(value, where)
+    return tuple(parse_entry(x, field=f"{where}[{k}]") for k, x in enumerate(names))
+
+
+def scenario_from_mapping(data: Mapping[str, Any]) -> Scenario:
+    """Read a scenario file's parsed table (its ``[scenario]`` table, plus optional top-level title)."""
+    for key in data:
+        if key not in ("scenario", "title", "description"):
+            raise ModelError(f"a scenario file holds only [scenario] (and title, description), found {key!r}",
+                             field=key)
+    spec = data["scenario"]
+    if not isinstance(spec, Mapping):
+        raise ModelError("expected a table", field="scenario")
+    for key in spec:
+        if key not in _KEYS:
+            raise ModelError(f"unknown key {key!r}; known keys are {', '.join(_KEYS)}", field=f"scenario.{key}")
+    kwargs: dict[str, Any] = {}
+    for key in ("title", "description"):
+        text = spec.get(key, data.get(key))
+        if text is not None:
+            if not isinstance(text, str):
+                raise ModelError("expected a string", field=f"scenario.{key}")
+            kwargs[key] = text
+    states = spec.get("states", 2)
+    if isinstance(states, int) and not isinstance(states, bool):
+        if not 2 <= states <= 6:
+            raise ModelError(f"expected 2 to 6 states, got {states}", field="scenario.states")
+        states = [f"State {chr(ord('A') + k)}" for k in range(states)]
+    kwargs["states"] = _names(states, "scenario.states")
+    if "third_parties" in spec:
+        kwargs["third_parties"] = _names(spec["third_parties"], "scenario.third_parties")
+    if "operations" in spec:
+        kwargs["operations"] = _names(spec["operations"], "scenario.operations")
+    for key in ("deterrence", "norms"):
+        if key in spec:
+            kwargs[key] = _entries(spec[key], f"scenario.{key}")
+    kwargs["values"] = tuple((k, spec[k]) for k in DEFAULTS if k in spec)
+    overrides = []
+    for table, allowed in (("operation", OPERATION_KEYS), ("state", PAYOFF_KEYS)):
+        block = spec.get(table, {})
+        if not isinstance(block, Mapping):
+            raise ModelError("expected a table of tables", field=f"scenario.{table}")
+        for owner, values in block.items():
+            if not isinstance(values, Mapping):
+                raise ModelError("expected a table", field=f"scenario.{table}.{owner}")
+            for k, v in values.items():
+                if k not in allowed:
+                    raise ModelError(f"unknown key {k!r}; known keys are {', '.join(allowed)}",
+                                     field=f"scenario.{table}.{owner}.{k}")
+                overrides.append((f"{owner}.{k}", v))
+    kwargs["overrides"] = tuple(overrides)
+    return Scenario(**kwargs)
+
+
+def scenario_from_model(model: RepeatedModel) -> Scenario:
+    """Wrap an ordinary repeated-game model: its game and monitoring, its parameters as the scenario's."""
+    mon = model.monitoring
+    values: dict[str, Number] = {"tremble": mon.tremble, "delay": mon.delay}
+    if model.delta is not None:
+        values["delta"] = model.delta
+    if isinstance(mon, AttributionMonitoring):
+        values.update(detection=mon.detection, false_flag=mon.false_flag, audit=mon.audit, audit_cost=mon.audit_cost,
+                      proxy_flag=mon.proxy_flag)
+        if mon.clarification is not None:
+            values.update(effectiveness=mon.clarification.effectiveness, deception=mon.clarification.deception,
+                          channel_cost=mon.clarification.cost)
+    return Scenario(title=model.game.title or "", description=model.game.description or "",
+                    values=tuple(values.items()), base=model)
