@@ -457,8 +457,9 @@ def check_monitoring(game: StageGame, monitoring: Monitoring) -> None:
         hostile_labels = {game.actions[i][k] for i in range(game.n_players) for k in hostile[i]}
         for label, _ in monitoring.detection_by_action:
             if label not in hostile_labels:
-                raise ModelError(f"{label!r} is not a hostile action; hostile actions are "
-                                 f"{', '.join(sorted(hostile_labels)) or 'none'}", field=f"monitoring.detection.{label}")
+                known = ", ".join(sorted(hostile_labels)) or "none"
+                raise ModelError(f"{label!r} is not a hostile action; hostile actions are {known}",
+                                 field=f"monitoring.detection.{label}")
 
 
 def _proxy_set(game: StageGame, m: AttributionMonitoring) -> frozenset[int]:

@@ -210,6 +210,7 @@ class Scenario:
         for key, v in self.overrides:
             owner, _, name = key.rpartition(".")
             where = f"scenario.{'operation' if owner in self.operations else 'state'}.{owner}.{name}"
+            allowed: tuple[str, ...]
             if owner in self.operations:
                 allowed = OPERATION_KEYS
             elif owner in self.states:
@@ -349,14 +350,15 @@ class Scenario:
     def _base_monitoring(self, levers: Sequence[str], v: dict[str, Number]) -> Monitoring:
         mon = self.base.monitoring  # type: ignore[union-attr]
         given = dict(self.values)
-        common = {"tremble": given["tremble"], "delay": int(given["delay"])}
+        tremble, delay = given["tremble"], int(given["delay"])
         if not isinstance(mon, AttributionMonitoring):
-            return replace(mon, **common)
+            return replace(mon, tremble=tremble, delay=delay)
         clar = mon.clarification
         if clar is not None:
             clar = Clarification(v["effectiveness"], v["deception"], v["channel_cost"]) if "channel" in levers else None
         audits = "audit" in levers
-        return replace(mon, **common, detection=v["detection"], false_flag=v["false_flag"], clarification=clar,
+        return replace(mon, tremble=tremble, delay=delay, detection=v["detection"], false_flag=v["false_flag"],
+                       clarification=clar,
                        audit=v["audit"] if audits else Fraction(0),
                        audit_cost=v["audit_cost"] if audits else Fraction(0),
                        proxy_flag=v["proxy_flag"] if mon.proxies else mon.proxy_flag)

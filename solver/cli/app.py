@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from models.errors import DetenteError
+from solver.cli import compare as compare_commands
 from solver.cli import repeated as repeated_commands
 from solver.cli import stage as stage_commands
 from solver.numeric.blas import blas_threads
@@ -134,5 +135,6 @@ def main() -> None:
 
 for _command in (stage_commands.solve, stage_commands.analyze, stage_commands.verify, stage_commands.convert,
                  stage_commands.catalog_cmd, repeated_commands.repeated, repeated_commands.deltas,
-                 repeated_commands.simulate, repeated_commands.doctrines):
+                 repeated_commands.simulate, repeated_commands.doctrines, compare_commands.compare,
+                 compare_commands.intervals):
     main.add_command(_command)

@@ -233,3 +233,63 @@ def emit(result: Any, as_json: bool, text: Callable[[], str], model: str | None 
     """
     emit_text(json_text(_with_model(result.to_dict(), model)) if as_json else text())
     emit_notes(result)
+
+
+#: The built-in scenario that ``compare`` and ``metagame`` use without a SCENARIO.
+DEFAULT_SCENARIO = catalog.PREFIX + "cyber-scenario"
+
+
+def scenario_options(f: F) -> F:
+    """--set NAME=VALUE (repeatable) and the shortcuts --detection, --false-flag, --tremble, --delay, --delta."""
+    f = click.option("--delta", type=DELTA, default=None, metavar="D", help="Shortcut for --set delta=D.")(f)
+    f = click.option("--delay", type=click.IntRange(0, MAX_DELAY), default=None,
+                     help="Shortcut for --set delay=L.")(f)
+    f = click.option("--tremble", type=PROBABILITY, default=None, metavar="P", help="Shortcut for --set tremble=P.")(f)
+    f = click.option("--false-flag", "false_flag", type=PROBABILITY, default=None, metavar="P",
+                     help="Shortcut for --set false_flag=P.")(f)
+    f = click.option("--detection", type=PROBABILITY, default=None, metavar="P",
+                     help="Shortcut for --set detection=P.")(f)
+    f = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+                     help="Set a scenario parameter (gain, damage, cost, detection, false_flag, audit, ...; "
+                          "Probe.detection or 'State B.gain' for one operation or state). Repeatable.")(f)
+    return f
+
+
+def open_scenario(model: str | None, fmt: str | None, sets: tuple[str, ...], **shortcuts: Any) -> tuple[str, Any]:
+    """The SCENARIO's spec and the scenario with the command-line values applied.
+
+    Without SCENARIO: standard input when it is piped in, else :data:`DEFAULT_SCENARIO`, saying so.
+    """
+    from models.loader import load_scenario
+
+    if model is None:
+        piped = _piped_stdin()
+        if piped is not None:
+            spec, stdin = STDIN, io.StringIO(piped)
+        else:
+            note(f"no SCENARIO given, using {DEFAULT_SCENARIO}")
+            spec, stdin = DEFAULT_SCENARIO, None
+    else:
+        spec, stdin = model, None
+    scenario = load_scenario(spec, fmt, stdin=stdin)
+    changes: dict[str, Any] = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="'--set'")
+        changes[name.strip()] = _set_value(name.strip(), value.strip())
+    changes.update((k, v) for k, v in shortcuts.items() if v is not None)
+    if changes:
+        scenario = scenario.with_values(changes)
+    return spec, scenario
+
+
+def _set_value(name: str, text: str) -> Any:
+    if name == "delay":
+        try:
+            return int(text)
+        except ValueError:
+            raise ModelError(f"--set delay: expected a whole number of periods, got {text!r}") from None
+    from models.numbers import parse_number
+
+    return parse_number(text, field=f"--set {name}")

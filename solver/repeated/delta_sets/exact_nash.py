@@ -15,7 +15,8 @@ from solver.repeated.checks import best_reply, one_shot_gains
 from solver.repeated.delta_sets.intervals import Interval, intersect, merge
 from solver.repeated.markov import discounted, identity
 
-__all__ = ["exact_nash_intervals", "exact_nash_player", "follow_best_reply", "policy_sample", "SweepGaveUp", "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
+__all__ = ["exact_nash_intervals", "exact_nash_player", "follow_best_reply", "policy_sample", "SweepGaveUp",
+           "NASH_EXACT_MAX_STATES", "MAX_PIECES"]
 
 #: Joint states up to which the Nash set is computed exactly by default (its polynomials have degree 2S + 1,
 #: and the time grows fast: 0.6 s for 2 states, 2 s for 16, 7 s for 25); ``exact=True`` lifts the limit.

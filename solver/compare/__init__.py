@@ -1,0 +1,1 @@
+"""Deterrence against diplomacy: scenario tables (compare), thresholds in any parameter, best doctrine parameters."""

@@ -1,0 +1,108 @@
+"""``NAME:best``: the doctrine parameter that maximises joint welfare among those at which it is a PPE.
+
+For ``generous:best`` the parameter is the generosity, for ``forgiving-trigger:best`` PHI.  The PPE set over
+the parameter comes from :func:`~solver.compare.thresholds.parameter_intervals` (exact when the model is).
+On each interval of it the joint welfare ``W(t)`` (the states' values summed; third parties left out) is a
+ratio ``N(t) / D(t)`` of polynomials, ``D = det(I - delta P)`` > 0, so its maxima are at the interval's ends
+or at roots of ``N' D - N D'`` inside, which Sturm sequences isolate.  The best of those candidates wins
+(the smallest parameter on a tie).  When the set is empty, the parameter that maximises welfare over the
+whole range is used and the result says the doctrine is an equilibrium for none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from models.numbers import Number, format_number
+from models.scenario import Entry, Scenario
+from solver.compare.thresholds import ParameterSets, _builder, _Family, parameter_intervals
+from solver.numeric.polynomials import evaluate, real_roots
+from solver.repeated.delta_sets.intervals import Interval
+from solver.repeated.evaluation import evaluate as evaluate_profile
+
+__all__ = ["BestParameter", "resolve_best"]
+
+
+@dataclass(frozen=True)
+class BestParameter:
+    entry: Entry
+    parameter: str  # generosity, phi
+    value: Number  # the chosen parameter
+    doctrine: str  # the doctrine with the chosen parameter: "generous:41/81"
+    ppe_set: ParameterSets
+    knife_edge: bool  # the PPE set is a finite set of points
+    note: str
+
+
+def _derivative(p: Sequence[Fraction]) -> list[Fraction]:
+    return [k * c for k, c in enumerate(p)][1:]
+
+
+def _mul(p: Sequence[Fraction], q: Sequence[Fraction]) -> list[Fraction]:
+    out = [Fraction(0)] * max(len(p) + len(q) - 1, 0)
+    for i, a in enumerate(p):
+        for j, b in enumerate(q):
+            out[i + j] += a * b
+    return out
+
+
+def _sub(p: Sequence[Fraction], q: Sequence[Fraction]) -> list[Fraction]:
+    n = max(len(p), len(q))
+    out = [(p[k] if k < len(p) else 0) - (q[k] if k < len(q) else 0) for k in range(n)]
+    while out and out[-1] == 0:
+        out.pop()
+    return [Fraction(c) for c in out]
+
+
+def resolve_best(scenario: Scenario, entry: Entry) -> BestParameter:
+    """The parameter of a ``NAME:best`` entry for this scenario (see the module docstring)."""
+    parameter = entry.tuned
+    if parameter is None:
+        raise ValueError(f"{entry.label} has no ':best' parameter")
+    seats = scenario.seats(entry.with_parameter(Fraction(1, 2)))
+    sets = parameter_intervals(scenario, seats, parameter, levers=entry.levers, nash=False)
+    strategic = list(scenario.strategic)
+    candidates: list[Number] = []
+    pieces: Sequence[Interval] = sets.ppe or (Interval(Fraction(0), Fraction(1), True, True),)
+    fam: _Family | None = None
+    if sets.exact:
+        fam = _Family(_builder(scenario, seats, parameter, entry.levers), Fraction(0), Fraction(1))
+
+        def sample(t: Fraction) -> np.ndarray:
+            chain, _, V, D = fam.at(t)  # type: ignore[misc]
+            return np.array([sum((chain.init @ V)[strategic]) * D, D], dtype=object)
+
+        num, den = fam.polynomials(sample)
+        slope = _sub(_mul(_derivative(num), den), _mul(num, _derivative(den)))
+    for iv in pieces:
+        candidates += [iv.lo, iv.hi]
+        if fam is not None and slope and iv.lo != iv.hi and isinstance(iv.lo, Fraction) and isinstance(iv.hi, Fraction):
+            for r in real_roots(slope, iv.lo, iv.hi):
+                candidates.append(r.exact if r.exact is not None else r.approx)
+        elif fam is None and iv.lo != iv.hi:
+            candidates += [iv.lo + (iv.hi - iv.lo) * k / 16 for k in range(1, 16)]
+
+    def welfare(x: Number) -> float:
+        if fam is not None and isinstance(x, Fraction):
+            return float(evaluate(num, x) / evaluate(den, x))
+        r = evaluate_profile(scenario.model(entry.levers), scenario.seats(entry.with_parameter(x)),
+                             scenario.value("delta"), exact=False)
+        return float(sum(r.values[i] for i in strategic))
+
+    scored = sorted(((welfare(x), -float(x), x) for x in dict.fromkeys(candidates)), reverse=True)
+    best = scored[0][2]
+    knife = bool(sets.ppe) and all(iv.lo == iv.hi for iv in sets.ppe)
+    shown = format_number(best, 6)
+    if not sets.ppe:
+        note = (f"{entry.doctrine.partition(':')[0]} is a PPE for no {parameter} in [0, 1]; shown at the "
+                f"{parameter} that maximises welfare, {shown}")
+    elif knife:
+        note = (f"a PPE only on a knife-edge: {parameter} = {shown}"
+                + (" (the only value)" if len(sets.ppe) == 1 else f" (best of {len(sets.ppe)} single values)"))
+    else:
+        note = f"{parameter} = {shown}, the best among those at which it is a PPE"
+    return BestParameter(entry, parameter, best, entry.with_parameter(best), sets, knife, note)
