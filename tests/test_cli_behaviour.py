@@ -52,6 +52,9 @@ NOTE_CASES = [
     (["convert", "catalog:cyber", "-", "--to", "nfg"], True),
     (["catalog"], False),
     (["doctrines"], False),
+    (["compare"], True),  # the default scenario is named on stderr
+    (["intervals", "-s", "grim", "--over", "detection"], True),
+    (["metagame", "-d", "grim", "-d", "always-attack"], True),
 ]
 
 

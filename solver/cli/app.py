@@ -23,6 +23,7 @@ import click
 
 from models.errors import DetenteError
 from solver.cli import compare as compare_commands
+from solver.cli import meta as meta_commands
 from solver.cli import repeated as repeated_commands
 from solver.cli import stage as stage_commands
 from solver.numeric.blas import blas_threads
@@ -136,5 +137,5 @@ def main() -> None:
 for _command in (stage_commands.solve, stage_commands.analyze, stage_commands.verify, stage_commands.convert,
                  stage_commands.catalog_cmd, repeated_commands.repeated, repeated_commands.deltas,
                  repeated_commands.simulate, repeated_commands.doctrines, compare_commands.compare,
-                 compare_commands.intervals):
+                 compare_commands.intervals, meta_commands.metagame):
     main.add_command(_command)

@@ -1,0 +1,127 @@
+"""The ``metagame`` command: the doctrines of a scenario against each other, as a normal-form game."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from models.errors import ModelError
+from models.numbers import Number, parse_number
+from models.scenario import Entry, Scenario, parse_entry
+from solver.cli.options import (
+    arithmetic_option,
+    emit,
+    model_argument,
+    note,
+    open_scenario,
+    output_options,
+    progress_reporter,
+    scenario_options,
+)
+from solver.compare.best import resolve_best
+from solver.meta.metagame import DEFAULT_TIMES, doctrine_metagame
+from solver.render.meta import render_metagame
+
+__all__ = ["metagame", "default_doctrines", "resolve_entry"]
+
+
+class _Times(click.ParamType):
+    """A comma-separated list of increasing times >= 0 (a bad one is a usage error, exit 2)."""
+
+    name = "times"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        out: list[float] = []
+        for part in value.split(","):
+            try:
+                x = float(parse_number(part.strip()))
+            except ModelError as exc:
+                self.fail(f"{part.strip()!r}: {exc.message}", param, ctx)
+            if x < 0:
+                self.fail(f"times must be >= 0, got {part.strip()}", param, ctx)
+            if out and x <= out[-1]:
+                self.fail("times must increase strictly", param, ctx)
+            out.append(x)
+        return tuple(out)
+
+
+def resolve_entry(scenario: Scenario, entry: Entry) -> tuple[str, str | None]:
+    """The base doctrine an entry names, levers dropped and ``:best`` resolved, and a note saying how, or None.
+
+    ``:best`` is resolved by :func:`solver.compare.best.resolve_best`, for the entry as written (with its
+    levers), as ``compare`` resolves it.
+    """
+    if entry.tuned is None:
+        return entry.doctrine, None
+    found = resolve_best(scenario, entry)
+    return found.doctrine, f"{entry.label} played as {found.doctrine}: {found.note}"
+
+
+def default_doctrines(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The scenario's deterrence and norms entries as base doctrines (levers dropped, no duplicates), and notes."""
+    names, notes, _ = _resolve(scenario, scenario.deterrence + scenario.norms)
+    return tuple(dict.fromkeys(names)), notes
+
+
+def _resolve(scenario: Scenario, entries: tuple[Entry, ...]) -> tuple[tuple[str, ...], tuple[str, ...],
+                                                                      dict[str, Entry]]:
+    """Each entry's doctrine, the notes, and the entries that ``:best`` tuned, by the doctrine they became."""
+    names: list[str] = []
+    notes: dict[str, None] = {}
+    tuned: dict[str, Entry] = {}
+    for entry in entries:
+        name, text = resolve_entry(scenario, entry)
+        names.append(name)
+        if text is not None:
+            notes[text] = None
+            tuned[name] = entry
+    return tuple(names), tuple(notes), tuned
+
+
+def _given(doctrines: tuple[str, ...]) -> tuple[Entry, ...]:
+    """``--doctrine`` names as entries: ``NAME:best`` checked, any other name left to the meta-game to check."""
+    return tuple(parse_entry(name, field="--doctrine") if "+" not in name and name.partition(":")[2].strip() == "best"
+                 else Entry(name) for name in doctrines)
+
+
+@click.command()
+@model_argument(required=False)
+@scenario_options
+@click.option("--doctrine", "-d", "doctrines", multiple=True, metavar="NAME",
+              help="A library doctrine without levers (grim, generous:1/10, consult; NAME:best is tuned for the "
+                   "scenario); repeat for each (default: the scenario's deterrence and norms, levers dropped).")
+@click.option("--times", type=_Times(), default=",".join(str(t) for t in DEFAULT_TIMES), show_default=True,
+              metavar="T1,T2,...", help="Times at which the replicator table shows the doctrines' shares.")
+@arithmetic_option
+@output_options
+def metagame(model: str | None, fmt: str | None, sets: tuple[str, ...], detection: Number | None,
+             false_flag: Number | None, tremble: Number | None, delay: int | None, delta: Number | None,
+             doctrines: tuple[str, ...], times: tuple[float, ...], exact: bool | None, as_json: bool, digits: int,
+             decimals: bool) -> None:
+    """The doctrines' values against each other as a normal-form game: its equilibria (which doctrine mix is
+    stable) and the replicator dynamics from the uniform mix.
+
+    MODEL is a scenario file ([scenario]) or any two-player repeated-game model; without it, standard input
+    when it is piped in, else the built-in default scenario (catalog:cyber-scenario). Every match is played in
+    the scenario's repeated game with every lever it has (the clarification channel, the audits).
+    """
+    spec, sc = open_scenario(model, fmt, sets, detection=detection, false_flag=false_flag, tremble=tremble,
+                             delay=delay, delta=delta)
+    entries = _given(doctrines) if doctrines else sc.deterrence + sc.norms
+    names, notes, tuned = _resolve(sc, entries)
+    if not doctrines:
+        names = tuple(dict.fromkeys(names))
+    for text in notes:
+        note(text)
+    result = doctrine_metagame(sc, names, exact=exact, times=times, progress=progress_reporter())
+    full = tuple(lever for lever, on in (("channel", sc.has_channel), ("audit", sc.has_audits)) if on)
+    for k, name in enumerate(result.doctrines):
+        entry = tuned.get(name)
+        if entry is not None and entry.levers != full and not result.ppe_against_self[k]:
+            note(f"{entry.label} was tuned in the game of its entry ({' and '.join(entry.levers) or 'no levers'}); "
+                 f"the meta-game plays {name} with every lever ({' and '.join(full)}), where it is not a PPE "
+                 "against itself")
+    emit(result, as_json, lambda: render_metagame(result, digits, decimals), spec)

@@ -1,0 +1,1 @@
+"""The doctrine meta-game: the doctrines' repeated-game values as a normal-form game, its equilibria and dynamics."""
