@@ -77,7 +77,7 @@ from .repeated import RepeatedModel, check_delta
 from .stage import StageGame
 
 __all__ = ["Scenario", "scenario_from_mapping", "scenario_from_model", "DEFAULTS", "PAYOFF_KEYS", "LEVERS",
-           "DEFAULT_DETERRENCE", "DEFAULT_NORMS", "parse_entry", "Entry"]
+           "DEFAULT_DETERRENCE", "DEFAULT_NORMS", "parse_entry", "split_levers", "Entry"]
 
 F = Fraction
 #: Every flat parameter and its default (the built-in default scenario says why each is plausible).
@@ -124,8 +124,8 @@ class Entry:
         return f"{self.doctrine.partition(':')[0]}:{format_number(value, 17)}"
 
 
-def parse_entry(text: str, *, field: str = "doctrine") -> Entry:
-    """``consult+channel+audit`` -> Entry("consult", ("channel", "audit")); the doctrine is checked."""
+def split_levers(text: str, *, field: str = "doctrine") -> tuple[str, tuple[str, ...]]:
+    """``consult+channel+audit`` -> ("consult", ("channel", "audit")), the levers checked and in LEVERS order."""
     if not isinstance(text, str) or not text.strip():
         raise ModelError("expected a doctrine name such as 'grim' or 'consult+channel'", field=field)
     parts = [p.strip() for p in text.split("+")]
@@ -135,7 +135,13 @@ def parse_entry(text: str, *, field: str = "doctrine") -> Entry:
             raise ModelError(f"unknown lever {lever!r} in {text!r}; levers are {', '.join(LEVERS)}", field=field)
     if len(set(levers)) != len(levers):
         raise ModelError(f"a lever is repeated in {text!r}", field=field)
-    entry = Entry(name, tuple(sorted(levers, key=LEVERS.index)))
+    return name, tuple(sorted(levers, key=LEVERS.index))
+
+
+def parse_entry(text: str, *, field: str = "doctrine") -> Entry:
+    """``consult+channel+audit`` -> Entry("consult", ("channel", "audit")); the doctrine is checked."""
+    name, levers = split_levers(text, field=field)
+    entry = Entry(name, levers)
     base, sep, arg = name.partition(":")
     if sep and arg.strip() == "best":
         if base not in TUNABLE:
@@ -262,7 +268,11 @@ class Scenario:
                              + ("" if self.base is not None else ", and OPERATION.key or STATE.key"))
 
     def with_values(self, changes: Mapping[str, object]) -> Scenario:
-        """A copy with some parameters changed (validated)."""
+        """A copy with some parameters changed (validated).
+
+        A flat value given here (``detection``) replaces that key's per-operation and per-state values too,
+        so that ``--detection 0.6`` or ``--over detection`` moves every operation's rate.
+        """
         values = dict(self.values)
         overrides = dict(self.overrides)
         for name, v in changes.items():
@@ -271,6 +281,7 @@ class Scenario:
                 overrides[name] = v  # type: ignore[assignment]
             else:
                 values[name] = v  # type: ignore[assignment]
+                overrides = {k: x for k, x in overrides.items() if k.rpartition(".")[2] != name}
         return replace(self, values=tuple(values.items()), overrides=tuple(overrides.items()))
 
     def _lookup(self, state: str | None, operation: str | None, key: str) -> Number:
@@ -332,6 +343,11 @@ class Scenario:
             return isinstance(mon, AttributionMonitoring) and mon.audit != 0
         return self.value("audit") != 0
 
+    @property
+    def levers(self) -> tuple[str, ...]:
+        """The levers the scenario has, in :data:`LEVERS` order (a wrapped model: those its monitoring has)."""
+        return tuple(lever for lever, on in (("channel", self.has_channel), ("audit", self.has_audits)) if on)
+
     def monitoring(self, levers: Sequence[str] = ()) -> Monitoring:
         """The monitoring, with the channel and the audits only when ``levers`` ask for them."""
         v = dict(self.values)
@@ -349,8 +365,7 @@ class Scenario:
 
     def _base_monitoring(self, levers: Sequence[str], v: dict[str, Number]) -> Monitoring:
         mon = self.base.monitoring  # type: ignore[union-attr]
-        given = dict(self.values)
-        tremble, delay = given["tremble"], int(given["delay"])
+        tremble, delay = v["tremble"], int(v["delay"])
         if not isinstance(mon, AttributionMonitoring):
             return replace(mon, tremble=tremble, delay=delay)
         clar = mon.clarification
@@ -371,8 +386,7 @@ class Scenario:
 
     def full_model(self) -> RepeatedModel:
         """The repeated game with every lever the scenario has (what ``detente repeated`` reads)."""
-        return self.model(tuple(lever for lever, on in (("channel", self.has_channel), ("audit", self.has_audits))
-                                if on))
+        return self.model(self.levers)
 
     def seats(self, strategy: str) -> list[str]:
         """One strategy per player: ``strategy`` for the states, ``always-attack`` for third parties."""

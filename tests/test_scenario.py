@@ -269,3 +269,17 @@ def test_good_scenario_file(tmp_path):
     assert sc.states == ("State A", "State B", "State C") and sc.third_parties == ("State C",)
     assert sc.value("gain") == 3 and sc.value("delta") == F(1, 2)
     assert [e.label for e in sc.norms] == ["consult+channel", "generous:best"]
+
+
+def test_a_flat_value_set_later_replaces_the_per_operation_values():
+    # Probe and Strike have their own detection rates; --detection (with_values) must move both, or a
+    # sweep over detection would change nothing in this scenario
+    from models.scenario import Scenario
+
+    sc = Scenario(operations=("Probe", "Strike"),
+                  overrides=(("Probe.detection", F(2, 5)), ("Strike.detection", F(9, 10)),
+                             ("Strike.gain", 3)))
+    moved = sc.with_values({"detection": F(3, 5)})
+    assert moved.value("Probe.detection") == moved.value("Strike.detection") == F(3, 5)
+    assert moved.value("Strike.gain") == 3  # other keys keep their per-operation values
+    assert sc.value("Probe.detection") == F(2, 5)

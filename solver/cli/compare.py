@@ -8,7 +8,7 @@ import click
 
 from models.errors import ModelError
 from models.numbers import Number, parse_number
-from models.scenario import LEVERS, parse_entry
+from models.scenario import LEVERS, split_levers
 from solver.cli.options import (
     arithmetic_option,
     emit,
@@ -95,20 +95,10 @@ def intervals(model: str | None, fmt: str | None, strategies: tuple[str, ...], p
 
 
 def _seats(scenario: Any, strategies: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]]:
-    levers: set[str] = set()
-    names = []
-    for text in strategies:
-        base, *extra = [p.strip() for p in text.split("+")]
-        for lever in extra:
-            if lever not in LEVERS:
-                raise ModelError(f"unknown lever {lever!r} in {text!r}; levers are {', '.join(LEVERS)}")
-        levers.update(extra)
-        names.append(base)
-    if len(names) == 1:
-        seats = scenario.seats(names[0])
-    else:
-        seats = names
-    if any(name.endswith(":best") for name in names):
-        parse_entry(names[0])
+    """One strategy per seat (one name serves every state) and the levers any of them asks for."""
+    split = [split_levers(text, field="--strategy") for text in strategies]
+    names = [name for name, _ in split]
+    if any(name.partition(":")[2].strip() == "best" for name in names):
         raise ModelError("intervals takes a doctrine with its parameter (generous:1/10), not ':best'")
-    return seats, tuple(lv for lv in LEVERS if lv in levers)
+    seats = scenario.seats(names[0]) if len(names) == 1 else names
+    return seats, tuple(lv for lv in LEVERS if any(lv in levers for _, levers in split))

@@ -117,7 +117,7 @@ def metagame(model: str | None, fmt: str | None, sets: tuple[str, ...], detectio
     for text in notes:
         note(text)
     result = doctrine_metagame(sc, names, exact=exact, times=times, progress=progress_reporter())
-    full = tuple(lever for lever, on in (("channel", sc.has_channel), ("audit", sc.has_audits)) if on)
+    full = sc.levers
     for k, name in enumerate(result.doctrines):
         entry = tuned.get(name)
         if entry is not None and entry.levers != full and not result.ppe_against_self[k]:

@@ -21,9 +21,9 @@ import click
 from models import catalog
 from models.errors import ModelError, ParseError
 from models.formats import FORMATS
-from models.loader import load_game, load_repeated
+from models.loader import load_game, load_repeated, load_scenario
 from models.monitoring import MAX_DELAY, AttributionMonitoring, with_overrides
-from models.numbers import Number, parse_probability
+from models.numbers import Number, parse_number, parse_probability
 from models.repeated import RepeatedModel, check_delta
 from models.stage import StageGame
 from solver.cli.progress import stderr_progress
@@ -38,6 +38,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Exit code of ``verify`` when the check ran and the profile is not an equilibrium.
 EXIT_NOT_EQUILIBRIUM = 3
 DEFAULT_MODEL = catalog.PREFIX + catalog.DEFAULT
+#: The built-in scenario that ``compare``, ``intervals`` and ``metagame`` use without a SCENARIO.
+DEFAULT_SCENARIO = catalog.PREFIX + "cyber-scenario"
 #: The MODEL that means standard input.
 STDIN = "-"
 
@@ -116,7 +118,8 @@ def _piped_stdin() -> str | None:
     return text if text.strip() else None
 
 
-def choose_model(model: str | None, verb: str = "using") -> tuple[str, TextIO | None]:
+def choose_model(model: str | None, verb: str = "using", default: str = DEFAULT_MODEL,
+                 what: str = "MODEL") -> tuple[str, TextIO | None]:
     """The model spec to load, and the standard input to read it from.
 
     Without MODEL: standard input when it is not a terminal and holds a model (``cat game.nfg |
@@ -128,8 +131,8 @@ def choose_model(model: str | None, verb: str = "using") -> tuple[str, TextIO | 
     piped = _piped_stdin()
     if piped is not None:
         return STDIN, io.StringIO(piped)
-    note(f"no MODEL given, {verb} {DEFAULT_MODEL}")
-    return DEFAULT_MODEL, None
+    note(f"no {what} given, {verb} {default}")
+    return default, None
 
 
 def open_game(model: str | None, fmt: str | None, verb: str = "using") -> tuple[str, StageGame]:
@@ -235,10 +238,6 @@ def emit(result: Any, as_json: bool, text: Callable[[], str], model: str | None 
     emit_notes(result)
 
 
-#: The built-in scenario that ``compare`` and ``metagame`` use without a SCENARIO.
-DEFAULT_SCENARIO = catalog.PREFIX + "cyber-scenario"
-
-
 def scenario_options(f: F) -> F:
     """--set NAME=VALUE (repeatable) and the shortcuts --detection, --false-flag, --tremble, --delay, --delta."""
     f = click.option("--delta", type=DELTA, default=None, metavar="D", help="Shortcut for --set delta=D.")(f)
@@ -260,17 +259,7 @@ def open_scenario(model: str | None, fmt: str | None, sets: tuple[str, ...], **s
 
     Without SCENARIO: standard input when it is piped in, else :data:`DEFAULT_SCENARIO`, saying so.
     """
-    from models.loader import load_scenario
-
-    if model is None:
-        piped = _piped_stdin()
-        if piped is not None:
-            spec, stdin = STDIN, io.StringIO(piped)
-        else:
-            note(f"no SCENARIO given, using {DEFAULT_SCENARIO}")
-            spec, stdin = DEFAULT_SCENARIO, None
-    else:
-        spec, stdin = model, None
+    spec, stdin = choose_model(model, default=DEFAULT_SCENARIO, what="SCENARIO")
     scenario = load_scenario(spec, fmt, stdin=stdin)
     changes: dict[str, Any] = {}
     for item in sets:
@@ -290,6 +279,4 @@ def _set_value(name: str, text: str) -> Any:
             return int(text)
         except ValueError:
             raise ModelError(f"--set delay: expected a whole number of periods, got {text!r}") from None
-    from models.numbers import parse_number
-
     return parse_number(text, field=f"--set {name}")

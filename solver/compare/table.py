@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.numbers import Number, json_number
-from models.scenario import LEVERS, Entry, Scenario
+from models.scenario import Entry, Scenario
 from solver.compare.best import resolve_best
 from solver.compare.thresholds import ParameterSets, parameter_intervals
 from solver.numeric.blas import blas_threads
@@ -133,12 +133,9 @@ def _row(scenario: Scenario, entry: Entry, family: str, exact: bool | None) -> R
     gain = max((p.ppe_gain for p in result.equilibrium.players), key=float)
     deltas = delta_intervals(model, seats, exact=False if exact is False else None).ppe
     detection = None
-    if "detection" in scenario.parameters() and not scenario.monitoring(entry.levers).delay:
+    if "detection" in scenario.parameters():
         detection = parameter_intervals(scenario, seats, "detection", levers=entry.levers, nash=False,
                                         exact=exact)
-    elif "detection" in scenario.parameters():
-        detection = parameter_intervals(scenario, seats, "detection", levers=entry.levers, nash=False,
-                                        exact=False)
     return Row(entry.label, family, played, entry.levers, result, _welfare(scenario, result), gain, tuple(deltas),
                detection, note)
 
@@ -175,13 +172,11 @@ def _shown(scenario: Scenario) -> list[str]:
 
 def _lever_effects(scenario: Scenario, row: Row, exact: bool | None) -> tuple[LeverEffect, ...]:
     """The best norm's doctrine with every combination of the levers the scenario has."""
-    have = [lv for lv, on in (("channel", scenario.has_channel), ("audit", scenario.has_audits)) if on]
     combos: list[tuple[str, ...]] = [()]
-    for lv in have:
+    for lv in scenario.levers:  # in LEVERS order, so every combination is too
         combos += [c + (lv,) for c in combos]
     out = []
     for combo in combos:
-        combo = tuple(sorted(combo, key=LEVERS.index))
         r = evaluate(scenario.model(combo), scenario.seats(row.doctrine), scenario.value("delta"), exact=exact)
         out.append(LeverEffect(combo, _welfare(scenario, r), r.equilibrium.ppe))
     return tuple(out)

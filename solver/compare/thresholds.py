@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from models.errors import ModelError, SolverError
-from models.numbers import Number, format_number, json_number, to_exact
+from models.numbers import Number, format_number, json_number, parse_number, to_exact
 from models.repeated import RepeatedModel
 from models.scenario import TUNABLE, Scenario
 from solver.numeric import linalg as exact_linalg
@@ -159,11 +159,14 @@ def _builder(scenario: Scenario, seats: list[str], parameter: str, levers: Seque
     return build
 
 
+def _in_unit_interval(parameter: str) -> bool:
+    """Probabilities, doctrine parameters and delta live in [0, 1]."""
+    return parameter in _BOUNDED or parameter == "delta" or parameter.endswith(".detection")
+
+
 def domain_of(scenario: Scenario, parameter: str) -> tuple[Fraction, Fraction]:
     """The default range: [0, 1] for probabilities, [0, 10 x the value] (or [0, 10]) for payoffs and costs."""
-    if parameter in _BOUNDED or parameter.endswith(".detection"):
-        return Fraction(0), Fraction(1)
-    if parameter == "delta":
+    if _in_unit_interval(parameter):
         return Fraction(0), Fraction(1)
     value = to_exact(scenario.value(parameter))
     return Fraction(0), (10 * abs(value) if value else Fraction(10))
@@ -174,7 +177,7 @@ def _current(scenario: Scenario, seats: Sequence[str], parameter: str) -> Number
         for s in seats:
             base, sep, arg = s.partition(":")
             if sep and TUNABLE.get(base) == parameter:
-                return to_exact(Fraction(arg)) if "/" in arg or arg.strip().isdigit() else float(arg)
+                return parse_number(arg, field=s)
         return None
     return scenario.value(parameter)
 
@@ -205,7 +208,7 @@ def _parameter_intervals(scenario: Scenario, seats: list[str], parameter: str, l
     lo, hi = to_exact(lo), to_exact(hi)
     if not lo < hi:
         raise ModelError(f"--range: expected LO < HI, got {format_number(lo)}:{format_number(hi)}")
-    if (parameter in _BOUNDED or parameter == "delta") and (lo < 0 or hi > 1):
+    if _in_unit_interval(parameter) and (lo < 0 or hi > 1):
         raise ModelError(f"--range: {parameter} is a probability; the range must lie in [0, 1]")
     if parameter == "delta":
         model = scenario.model(levers)
@@ -281,6 +284,7 @@ class _Family:
         self.build, self.lo, self.hi = build, lo, hi
         self.memo: dict[Fraction, tuple[Chain, Fraction, np.ndarray, Fraction] | None] = {}
         self.degree = 0
+        self.labels: list[str] | None = None  # the joint states at t = 1/2, which every sample must share
         ref = self.at(Fraction(1, 2))
         if ref is None:
             raise SolverError("no exact chain at the middle of the range")
@@ -296,7 +300,7 @@ class _Family:
             model, seats, delta = self.build(self.x(t))
             chain, _ = profile_chain(exact_inputs(bind_profile(model, seats)), True)
             d = to_exact(delta)
-            if hasattr(self, "labels") and [chain.state_name(s) for s in range(chain.n_states)] != self.labels:
+            if self.labels is not None and [chain.state_name(s) for s in range(chain.n_states)] != self.labels:
                 self.memo[t] = None
             else:
                 S = chain.n_states

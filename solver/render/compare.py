@@ -32,8 +32,7 @@ def _threshold(row: Row, digits: int) -> str:
 
 def render_compare(c: Comparison, digits: int = 4) -> str:
     """One row per doctrine, then the verdict."""
-    players = [c.players[i] for i in range(len(c.players))]
-    headers = (["doctrine", "family"] + [f"value {p}" for p in players]
+    headers = (["doctrine", "family"] + [f"value {p}" for p in c.players]
                + ["welfare", "conflict", "spiral", "P(war forever)", "innocent/100", "PPE", "PPE for delta",
                   "PPE for detection"])
     rows = []
