@@ -432,3 +432,19 @@ def test_nash_point_where_the_gain_touches_zero_at_an_irrational_breakpoint():
     assert ppe.lo == ppe.hi and not isinstance(ppe.lo, F)  # one irrational point
     (nash,) = res.nash
     assert nash.lo == nash.hi and abs(nash.lo - ppe.lo) < 1e-15
+
+
+@pytest.mark.parametrize("delay", [0, 1])
+def test_nash_false_gives_the_same_ppe_set_and_no_nash_set(delay):
+    from dataclasses import replace
+
+    from models.loader import load_repeated
+    from solver.repeated.delta_sets import NOT_COMPUTED
+
+    model = load_repeated("catalog:cyber")
+    model = replace(model, monitoring=replace(model.monitoring, delay=delay))
+    both = delta_intervals(model, ["grim"])
+    ppe_only = delta_intervals(model, ["grim"], nash=False)
+    assert ppe_only.ppe == both.ppe and ppe_only.ppe  # grim is a PPE from some delta on
+    assert ppe_only.nash == () and ppe_only.nash_method == NOT_COMPUTED
+    assert both.nash and both.nash_method != NOT_COMPUTED

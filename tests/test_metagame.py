@@ -262,4 +262,11 @@ def test_cli_sets_scenario_values_and_resolves_best():
     assert tuned.exit_code == 0, tuned.stderr
     name = json.loads(tuned.stdout)["doctrines"][0]
     assert name.startswith("generous:") and name != "generous:best"
-    assert f"detente: note: generous:best played as {name}: " in tuned.stderr
+    assert f"detente: note: generous:best played as {name} (tuned with channel and audit, " in tuned.stderr
+    # tuned in the game the meta-game plays (every lever): generous is a PPE there at that generosity, only there
+    sc = load_scenario("catalog:cyber-scenario")
+    g = F(name.partition(":")[2])
+    full = sc.model(sc.levers)
+    assert evaluate(full, sc.seats(name), sc.value("delta"), exact=True).equilibrium.ppe
+    assert not evaluate(full, sc.seats(f"generous:{g + F(1, 10**6)}"), sc.value("delta"), exact=True).equilibrium.ppe
+    assert not evaluate(sc.model(()), sc.seats(name), sc.value("delta"), exact=True).equilibrium.ppe

@@ -77,3 +77,19 @@ def test_a_root_just_inside_the_interval_is_not_reported_as_the_excluded_end():
     e = F(1, 10**19)
     (root,) = real_roots([F(0), -e, F(1)], F(0), F(1))
     assert root.exact != 0 and root.lo <= e <= root.hi
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.fractions(min_value=F(-3), max_value=F(3), max_denominator=500),
+       st.fractions(min_value=F(0), max_value=F(1, 4), max_denominator=500))
+def test_simplest_in_has_the_smallest_denominator(lo, width):
+    # brute force: the first denominator q with an integer multiple of 1/q in [lo, hi]
+    from solver.numeric.rational import simplest_in
+
+    hi = lo + width
+    q = 1
+    while (-(-lo.numerator * q // lo.denominator)) > hi * q:  # ceil(lo q) > hi q: no p with lo <= p/q <= hi
+        q += 1
+    got = simplest_in(lo, hi)
+    assert lo <= got <= hi
+    assert got.denominator == q

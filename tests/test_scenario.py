@@ -283,3 +283,16 @@ def test_a_flat_value_set_later_replaces_the_per_operation_values():
     assert moved.value("Probe.detection") == moved.value("Strike.detection") == F(3, 5)
     assert moved.value("Strike.gain") == 3  # other keys keep their per-operation values
     assert sc.value("Probe.detection") == F(2, 5)
+
+
+def test_repeated_states_the_audits_and_proxies_of_a_scenario():
+    from models.monitoring import monitoring_to_mapping
+    from solver.render.repeated import monitoring_text
+
+    sc = Scenario(values=(("audit", F(1, 10)), ("audit_cost", F(1, 2)), ("proxy_flag", F(1, 5))),
+                  states=("A", "B", "Gang"), third_parties=("Gang",))
+    line = monitoring_text(monitoring_to_mapping(sc.full_model().monitoring))
+    assert "audits 1/10 a period (cost 1/2 each)" in line
+    assert "proxies Gang" in line and "probability 1/5" in line
+    plain = monitoring_text(monitoring_to_mapping(Scenario().model(()).monitoring))
+    assert "audit" not in plain and "prox" not in plain

@@ -311,3 +311,78 @@ def test_sets_match_pointwise_verdicts(doctrine, parameter, levers, delta):
         assert contains(res.nash, x) == r.equilibrium.nash, (parameter, x)
         checked += 1
     assert checked >= 7
+
+
+# -- 8. NAME:best ------------------------------------------------------------------------------------------
+# Generous tit-for-tat forgives a blame with probability g.  As for tit-for-tat above, attacking rather than
+# restraining gains T - R now whatever the other does, and the only later effect is that the other attacks next
+# period with probability (1 - g) d instead of (1 - g) f: the one-shot gain is (T - R) - delta (R - S)(d - f)(1 - g)
+# in every state, so generous is a PPE only at g* = 1 - (T - R) / (delta (R - S)(d - f)), when that is in [0, 1].
+
+
+def welfare_at(sc: Scenario, doctrine: str):
+    r = evaluate(sc.model(()), sc.seats(doctrine), sc.value("delta"), exact=True)
+    return sum(r.values), r.equilibrium.ppe
+
+
+@pytest.mark.parametrize("params", SCENARIOS)
+def test_generous_best_is_the_closed_form_knife_edge(params):
+    from models.scenario import parse_entry
+    from solver.compare.best import resolve_best
+
+    g, dm, c, delta, d, f = params
+    T, R, P, S = trp(g, dm, c)
+    star = 1 - (T - R) / (delta * (R - S) * (d - f))
+    sc = scenario(g, dm, c, delta, d, f)
+    best = resolve_best(sc, parse_entry("generous:best"))
+    if 0 <= star <= 1:
+        assert best.value == star and best.knife_edge and best.optimum is None
+        assert "knife-edge" in best.note
+        assert welfare_at(sc, f"generous:{star}")[1]
+        assert not welfare_at(sc, f"generous:{star + F(1, 10**6)}")[1]
+    else:
+        assert not best.ppe_set.ppe and "for no generosity" in best.note
+
+
+@pytest.mark.parametrize("params", SCENARIOS[:3])
+def test_forgiving_trigger_best_beats_every_ppe_point_on_a_grid(params):
+    from models.scenario import parse_entry
+    from solver.compare.best import resolve_best
+
+    sc = scenario(*params)
+    best = resolve_best(sc, parse_entry("forgiving-trigger:best"))
+    top, ok = welfare_at(sc, best.doctrine)
+    assert ok
+    if best.value > 0:  # the best is the edge of the PPE set: just below it the doctrine is no equilibrium
+        assert not welfare_at(sc, f"forgiving-trigger:{best.value - F(1, 10**6)}")[1]
+    found = 0
+    for k in range(21):
+        w, ppe = welfare_at(sc, f"forgiving-trigger:{F(k, 20)}")
+        if ppe:
+            found += 1
+            assert w <= top, k
+    assert found > 0
+
+
+def test_an_irrational_optimum_is_played_as_a_nearby_fraction_inside_the_ppe_set(monkeypatch):
+    # pretend the PPE set over generosity is [1/10, sqrt(2)/4]: welfare rises with generosity (fewer spirals),
+    # so the optimum is the irrational upper end, and the fraction played must lie just inside it
+    import solver.compare.best as best_module
+    from models.scenario import parse_entry
+    from solver.compare.thresholds import ParameterSets
+    from solver.repeated.delta_sets.intervals import Interval
+
+    end = math.sqrt(2) / 4
+    sc = Scenario()
+    real = parameter_intervals(sc, sc.seats("generous:1/2"), "generosity", nash=False)
+    fake = ParameterSets(real.parameter, real.domain, real.value, real.players, real.strategies,
+                         (Interval(F(1, 10), end, True, True),), None, real.ppe_method, "", True, ())
+    monkeypatch.setattr(best_module, "parameter_intervals", lambda *a, **k: fake)
+    best = best_module.resolve_best(sc, parse_entry("generous:best"))
+    assert isinstance(best.value, F) and best.optimum == end
+    assert F(end) - best_module.RATIONAL_RADIUS <= best.value < F(end)
+    assert "irrational" in best.note
+    # the simplest fraction there: nothing with a smaller denominator lies in the window
+    q = best.value.denominator
+    lo, hi = F(end) - best_module.RATIONAL_RADIUS, F(end) - F(1, 10**12)
+    assert all(math.floor(hi * k) < lo * k for k in range(1, min(q, 2000)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -51,34 +52,33 @@ class _Times(click.ParamType):
 def resolve_entry(scenario: Scenario, entry: Entry) -> tuple[str, str | None]:
     """The base doctrine an entry names, levers dropped and ``:best`` resolved, and a note saying how, or None.
 
-    ``:best`` is resolved by :func:`solver.compare.best.resolve_best`, for the entry as written (with its
-    levers), as ``compare`` resolves it.
+    ``:best`` is resolved by :func:`solver.compare.best.resolve_best` in the game the meta-game plays, with
+    every lever the scenario has; ``compare`` tunes the entry in its own setting, so with levers in the
+    scenario the two can pick different values, and the note names the levers.
     """
     if entry.tuned is None:
         return entry.doctrine, None
-    found = resolve_best(scenario, entry)
-    return found.doctrine, f"{entry.label} played as {found.doctrine}: {found.note}"
+    found = resolve_best(scenario, replace(entry, levers=scenario.levers))
+    where = f" (tuned with {' and '.join(scenario.levers)}, as every match is played)" if scenario.levers else ""
+    return found.doctrine, f"{entry.label} played as {found.doctrine}{where}: {found.note}"
 
 
 def default_doctrines(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The scenario's deterrence and norms entries as base doctrines (levers dropped, no duplicates), and notes."""
-    names, notes, _ = _resolve(scenario, scenario.deterrence + scenario.norms)
+    names, notes = _resolve(scenario, scenario.deterrence + scenario.norms)
     return tuple(dict.fromkeys(names)), notes
 
 
-def _resolve(scenario: Scenario, entries: tuple[Entry, ...]) -> tuple[tuple[str, ...], tuple[str, ...],
-                                                                      dict[str, Entry]]:
-    """Each entry's doctrine, the notes, and the entries that ``:best`` tuned, by the doctrine they became."""
+def _resolve(scenario: Scenario, entries: tuple[Entry, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each entry's doctrine, and the notes saying how ``:best`` was tuned (no duplicates)."""
     names: list[str] = []
     notes: dict[str, None] = {}
-    tuned: dict[str, Entry] = {}
     for entry in entries:
         name, text = resolve_entry(scenario, entry)
         names.append(name)
         if text is not None:
             notes[text] = None
-            tuned[name] = entry
-    return tuple(names), tuple(notes), tuned
+    return tuple(names), tuple(notes)
 
 
 def _given(doctrines: tuple[str, ...]) -> tuple[Entry, ...]:
@@ -111,17 +111,10 @@ def metagame(model: str | None, fmt: str | None, sets: tuple[str, ...], detectio
     spec, sc = open_scenario(model, fmt, sets, detection=detection, false_flag=false_flag, tremble=tremble,
                              delay=delay, delta=delta)
     entries = _given(doctrines) if doctrines else sc.deterrence + sc.norms
-    names, notes, tuned = _resolve(sc, entries)
+    names, notes = _resolve(sc, entries)
     if not doctrines:
         names = tuple(dict.fromkeys(names))
     for text in notes:
         note(text)
     result = doctrine_metagame(sc, names, exact=exact, times=times, progress=progress_reporter())
-    full = sc.levers
-    for k, name in enumerate(result.doctrines):
-        entry = tuned.get(name)
-        if entry is not None and entry.levers != full and not result.ppe_against_self[k]:
-            note(f"{entry.label} was tuned in the game of its entry ({' and '.join(entry.levers) or 'no levers'}); "
-                 f"the meta-game plays {name} with every lever ({' and '.join(full)}), where it is not a PPE "
-                 "against itself")
     emit(result, as_json, lambda: render_metagame(result, digits, decimals), spec)

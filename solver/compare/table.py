@@ -131,7 +131,7 @@ def _row(scenario: Scenario, entry: Entry, family: str, exact: bool | None) -> R
     seats = scenario.seats(played)
     result = evaluate(model, seats, scenario.value("delta"), exact=exact)
     gain = max((p.ppe_gain for p in result.equilibrium.players), key=float)
-    deltas = delta_intervals(model, seats, exact=False if exact is False else None).ppe
+    deltas = delta_intervals(model, seats, exact=False if exact is False else None, nash=False).ppe
     detection = None
     if "detection" in scenario.parameters():
         detection = parameter_intervals(scenario, seats, "detection", levers=entry.levers, nash=False,

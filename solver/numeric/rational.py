@@ -38,7 +38,7 @@ import numpy as np
 from models.numbers import Number, to_exact
 
 __all__ = ["scale_to_integers", "primitive", "fraction_free_row", "fraction_free_pivot", "positive_integer_matrix",
-           "positive_float_matrix", "as_number", "leq", "is_zero"]
+           "positive_float_matrix", "as_number", "leq", "is_zero", "simplest_in"]
 
 
 def scale_to_integers(values: Iterable[int | Fraction]) -> tuple[list[int], int]:
@@ -119,3 +119,35 @@ def leq(a: Number, b: Number, exact: bool, tol: float) -> bool:
 def is_zero(a: Number, exact: bool, tol: float) -> bool:
     """``a == 0`` exactly, or ``|a| <= tol`` for floats."""
     return a == 0 if exact else abs(float(a)) <= tol
+
+
+def simplest_in(lo: Fraction, hi: Fraction) -> Fraction:
+    """The fraction with the smallest denominator in ``[lo, hi]`` (the smallest numerator among those).
+
+    From the continued fractions of the two ends: while both have the same integer part ``n``, the answer is
+    ``n + 1 / simplest_in(1 / (hi - n), 1 / (lo - n))``; once an integer lies between them, it is the answer.
+
+    >>> simplest_in(Fraction(3, 10), Fraction(2, 5))
+    Fraction(1, 3)
+    >>> simplest_in(Fraction(-7, 4), Fraction(-8, 5))
+    Fraction(-5, 3)
+    """
+    if lo > hi:
+        raise ValueError(f"empty interval [{lo}, {hi}]")
+    if lo <= 0 <= hi:
+        return Fraction(0)
+    if hi < 0:
+        return -simplest_in(-hi, -lo)
+    terms: list[int] = []
+    a, b = lo, hi
+    while True:
+        n = math.floor(a)
+        if n == a or n + 1 <= b:  # an integer in [a, b]: the smallest one
+            terms.append(n if n == a else n + 1)
+            break
+        terms.append(n)
+        a, b = 1 / (b - n), 1 / (a - n)
+    x = Fraction(terms[-1])
+    for n in reversed(terms[:-1]):
+        x = n + 1 / x
+    return x

@@ -26,8 +26,17 @@ def monitoring_text(m: Mapping[str, Any]) -> str:
     kind = m.get("kind", "perfect")
     parts = [str(kind)]
     if kind == "attribution":
-        parts.append(f"detection {m['detection']}")
+        det = m["detection"]
+        if isinstance(det, dict):
+            parts.append("detection " + ", ".join(f"{v} of {k}" for k, v in det.items()))
+        else:
+            parts.append(f"detection {det}")
         parts.append(f"false flag {m['false_flag']}")
+        if "audit" in m:
+            parts.append(f"audits {m['audit']} a period (cost {m['audit_cost']} each)")
+        if "proxies" in m:
+            parts.append(f"proxies {', '.join(str(p) for p in m['proxies'])} (never blamed; each of their "
+                         f"operations blamed on each other state with probability {m['proxy_flag']})")
         clar = m.get("clarification")
         if isinstance(clar, dict):
             parts.append(f"clarification (clears false blames {clar['effectiveness']}, real ones "

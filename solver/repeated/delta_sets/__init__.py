@@ -44,12 +44,14 @@ from solver.repeated.delta_sets.intervals import DeltaIntervals, Interval
 __all__ = ["Interval", "DeltaIntervals", "delta_intervals", "critical_deltas", "GRID", "NASH_EXACT_MAX_STATES",
            "MAX_PIECES"]
 
+#: The ``nash_method`` of a result computed with ``nash=False``.
+NOT_COMPUTED = "not computed"
 #: How the grid method is described in a result (see :mod:`.grid`).
 GRID_METHOD = f"grid of {GRID} discount factors"
 
 
 def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: bool | None = None,
-                    progress: Callable[[str, bool], None] | None = None) -> DeltaIntervals:
+                    progress: Callable[[str, bool], None] | None = None, nash: bool = True) -> DeltaIntervals:
     """Intervals of discount factors in (0, 1) where the profile is a PPE, and where it is Nash.
 
     With ``exact=None`` the PPE set is computed exactly whenever the joint
@@ -63,17 +65,21 @@ def delta_intervals(model: RepeatedModel, strategies: Sequence[str], *, exact: b
     exactly against nearby fractions; the method string names the endpoints
     so confirmed.  When the exact Nash sweep gives up (too many changes of
     best reply), the grid takes over and a note says so.
+
+    ``nash=False`` skips the Nash set (and, under delay, the sequential
+    set's companion Nash sweep): the result's ``nash`` is empty and its
+    ``nash_method`` is :data:`NOT_COMPUTED`.
     """
     # many small dense solves: OpenBLAS's own threads only contend on them (see solver.numeric.blas)
     with blas_threads(1):
-        return _delta_intervals(model, strategies, exact, progress)
+        return _delta_intervals(model, strategies, exact, progress, nash)
 
 
 def _delta_intervals(model: RepeatedModel, strategies: Sequence[str], exact: bool | None,
-                     progress: Callable[[str, bool], None] | None) -> DeltaIntervals:
+                     progress: Callable[[str, bool], None] | None, want_nash: bool) -> DeltaIntervals:
     profile: BoundProfile = bind_profile(model, strategies)
     if profile.signals.delay > 0:
-        return delayed_intervals(profile, exact, progress)
+        return delayed_intervals(profile, exact, progress, nash=want_nash)
     notes: list[str] = []
     use_exact = exact is not False
     if use_exact:
@@ -95,7 +101,9 @@ def _delta_intervals(model: RepeatedModel, strategies: Sequence[str], exact: boo
         ppe_method = f"{GRID_METHOD} and bisection to {BISECTION_WIDTH:g} on the largest one-shot gain"
     nash: list[Interval] | None = None
     gave_up = ""
-    if chain_exact is not None and (exact is True or chain_exact.n_states <= NASH_EXACT_MAX_STATES):
+    if not want_nash:
+        nash, nash_method = [], NOT_COMPUTED
+    elif chain_exact is not None and (exact is True or chain_exact.n_states <= NASH_EXACT_MAX_STATES):
         try:
             nash = exact_nash_intervals(chain_exact)
             nash_method = "exact (optimal best replies followed over delta; Sturm sequences)"

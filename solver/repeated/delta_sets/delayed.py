@@ -110,12 +110,13 @@ GRID_METHOD = f"grid of {GRID} discount factors and bisection to {BISECTION_WIDT
 
 
 def delayed_intervals(profile: BoundProfile, exact: bool | None,
-                      progress: Callable[[str, bool], None] | None = None) -> DeltaIntervals:
+                      progress: Callable[[str, bool], None] | None = None, *, nash: bool = True) -> DeltaIntervals:
     """The PPE, sequential and Nash sets in (0, 1) of a profile whose signals are delayed.
 
     ``exact`` as for :func:`solver.repeated.delta_sets.delta_intervals`: None decides from the sizes of
     the deviators' chains, True computes every set exactly, False uses the grid.  ``progress(message,
-    transient)`` hears how far the grid scans are.
+    transient)`` hears how far the grid scans are.  ``nash=False`` leaves the Nash set out (empty, with the
+    method "not computed").
 
     Raises
     ------
@@ -172,17 +173,20 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None,
             return None
 
     sweep_ok = exact_privates is not None and size <= sweep_limit
-    ppe = nash = None
+    want_nash, ppe, nash_set = nash, None, None
     if sweep_ok and exact_privates is not None:
         ppe = exact_sweep([(_weighted(pc), pc.player) for pc in exact_privates], "PPE")
-        nash = exact_sweep([(pc.chain, pc.player) for pc in exact_privates], "Nash")
+        if want_nash:
+            nash_set = exact_sweep([(pc.chain, pc.player) for pc in exact_privates], "Nash")
     sweep = "exact (each deviator's optimal best reply followed over delta; Sturm sequences)"
     ppe_method = nash_method = sweep
     if ppe is None:
         ppe = by_grid(grid.public, grid.value_tolerance, grid.public_gain)
         ppe_method = f"{GRID_METHOD} on the largest continuation gain at the prescribed private histories"
-    if nash is None:
-        nash = by_grid(grid.nash, grid.value_tolerance, grid.gain)
+    if not want_nash:
+        nash_set, nash_method = [], "not computed"
+    elif nash_set is None:
+        nash_set = by_grid(grid.nash, grid.value_tolerance, grid.gain)
         nash_method = f"{GRID_METHOD} on the best reply's gain from the start"
     if exact is not False and size > seq_limit:
         notes.append(f"the deviators' chains have up to {size} states, more than {seq_limit}: every set comes from "
@@ -193,8 +197,9 @@ def delayed_intervals(profile: BoundProfile, exact: bool | None,
     # every sequential equilibrium is a PPE and every PPE is Nash: when the sets come from different methods
     # (an exact one and the grid, which can miss a single point), the exact one's points belong to the others
     ppe = merge(list(ppe) + list(sequential))
-    nash = merge(list(nash) + list(ppe))
+    if want_nash:
+        nash_set = merge(list(nash_set) + list(ppe))
     exact_used = [m.startswith("exact") for m in (ppe_method, seq_method, nash_method)]
-    return DeltaIntervals(profile.model.game.players, profile.names, tuple(ppe), tuple(nash), ppe_method,
+    return DeltaIntervals(profile.model.game.players, profile.names, tuple(ppe), tuple(nash_set), ppe_method,
                           nash_method, any(exact_used), tuple(notes), tuple(sequential), seq_method,
                           profile.signals.delay)
