@@ -386,3 +386,19 @@ def test_an_irrational_optimum_is_played_as_a_nearby_fraction_inside_the_ppe_set
     q = best.value.denominator
     lo, hi = F(end) - best_module.RATIONAL_RADIUS, F(end) - F(1, 10**12)
     assert all(math.floor(hi * k) < lo * k for k in range(1, min(q, 2000)))
+
+
+@pytest.mark.parametrize("params", SCENARIOS[:2])
+def test_the_grid_method_finds_grims_detection_threshold_to_the_bisection_width(params):
+    # the grid bisects on the sign of the gains (as deltas' grid does), not on a verdict rounded by the tolerance,
+    # which put the ends 4e-10 (PPE) and 1e-9 (Nash) below the closed form
+    g, dm, c, delta, d, f = params
+    T, R, P, _ = trp(g, dm, c)
+    truth = grim_detection(T, R, P, delta, f)
+    sc = scenario(g, dm, c, delta, d, f)
+    res = parameter_intervals(sc, sc.seats("grim"), "detection", exact=False)
+    assert not res.exact and "grid" in res.ppe_method
+    assert len(res.ppe) == 1 and len(res.nash) == 1
+    assert abs(float(res.ppe[0].lo) - float(truth)) < 1e-11
+    assert abs(float(res.nash[0].lo) - float(truth)) < 1e-11
+    assert res.ppe[0].hi == 1 and res.ppe[0].hi_closed

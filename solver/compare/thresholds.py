@@ -54,6 +54,7 @@ from solver.repeated.binding import EXACT_MAX_STATES, bind_profile, exact_inputs
 from solver.repeated.chain import Chain
 from solver.repeated.checks import best_reply, one_shot_gains
 from solver.repeated.delta_sets import delta_intervals
+from solver.repeated.delta_sets.delayed import _Grid as _DelayedGaps
 from solver.repeated.delta_sets.exact_nash import (
     NASH_EXACT_MAX_STATES,
     SweepGaveUp,
@@ -61,19 +62,21 @@ from solver.repeated.delta_sets.exact_nash import (
     policy_sample,
 )
 from solver.repeated.delta_sets.exact_ppe import nonpositive_set
+from solver.repeated.delta_sets.grid import BISECTION_WIDTH, Gaps, Witness, scan
 from solver.repeated.delta_sets.intervals import Interval, intersect, merge
 from solver.repeated.evaluation import evaluate
 from solver.repeated.markov import identity
+from solver.repeated.private import private_chain
 
 __all__ = ["ParameterSets", "parameter_intervals", "DOCTRINE_PARAMETERS", "GRID", "MAX_DEGREE", "domain_of"]
 
 SCHEMA_VERSION = 1
 #: Parameters of the doctrines themselves (``generous:G``, ``forgiving-trigger:PHI``).
 DOCTRINE_PARAMETERS = ("generosity", "phi")
-#: Values of the grid method (evenly spaced over the range, ends included).
-GRID = 101
-#: Bisection of the grid method stops at this fraction of the range.
-GRID_WIDTH = Fraction(1, 2**34)
+#: Values of the grid method inside the range (evenly spaced; the ends are judged on their own).
+GRID = 100
+#: Bisection of the grid method stops at this fraction of the range (that of ``deltas``' grid).
+GRID_WIDTH = Fraction(BISECTION_WIDTH)
 #: Largest polynomial degree the exact method tries before it gives up for the grid.
 MAX_DEGREE = 512
 _BOUNDED = ("detection", "false_flag", "proxy_flag", "tremble", "effectiveness", "deception", "audit", "generosity",
@@ -248,7 +251,8 @@ def _parameter_intervals(scenario: Scenario, seats: list[str], parameter: str, l
         notes.append("under late attribution the sets over a parameter come from the grid")
     if ppe is None or (nash and nash_set is None):
         grid_ppe, grid_nash = _grid_sets(build, lo, hi, exact is not False and fam is not None)
-        how = f"grid of {GRID} values of {parameter} and bisection to {float(GRID_WIDTH):.1e} of the range"
+        how = (f"grid of {GRID} values of {parameter} and bisection to {float(GRID_WIDTH):.0e} of the range on the "
+               "sign of the largest gain")
         if ppe is None:
             ppe, ppe_method = grid_ppe, how
         if nash and nash_set is None:
@@ -344,13 +348,7 @@ class _Family:
 
     def _with_ends(self, inner: list[Interval], which: int) -> list[Interval]:
         """``inner`` on (0, 1) mapped to the range, with the ends checked pointwise."""
-        out = [Interval(self._map(iv.lo), self._map(iv.hi), iv.lo_closed, iv.hi_closed) for iv in inner]
-        for t in (Fraction(0), Fraction(1)):
-            if self._end(t)[which]:
-                out.append(Interval(self.x(t), self.x(t), True, True))
-            else:
-                out = [_open_at(iv, self.x(t)) for iv in out]
-        return merge(out)
+        return _with_ends(inner, lambda t: self._end(t)[which], self.x, self._map)
 
     def _map(self, t: Number) -> Number:
         if isinstance(t, Fraction):
@@ -400,42 +398,101 @@ def _open_at(iv: Interval, x: Number) -> Interval:
     return iv
 
 
+def _with_ends(inner: Sequence[Interval], verdict: Callable[[Fraction], bool], x: Callable[[Fraction], Number],
+               mapped: Callable[[Number], Number]) -> list[Interval]:
+    """Sets found on (0, 1) in ``t`` mapped to the range, with the ends ``t = 0, 1`` judged by ``verdict``."""
+    out = [Interval(mapped(iv.lo), mapped(iv.hi), iv.lo_closed, iv.hi_closed) for iv in inner]
+    for t in (Fraction(0), Fraction(1)):
+        if verdict(t):
+            out.append(Interval(x(t), x(t), True, True))
+        else:
+            out = [_open_at(iv, x(t)) for iv in out]
+    return merge(out)
+
+
+class _PointGaps:
+    """The signed gaps of the grid method (:mod:`solver.repeated.delta_sets.grid`) at points ``t`` of the range.
+
+    At each ``t`` the float chain of the profile is built and its gaps computed as ``deltas`` computes them
+    over delta: the largest one-shot gain (PPE) and the best reply's advantage (Nash), or under late
+    attribution the deviators' continuation gains at the prescribed private histories (PPE) and from the
+    start (Nash).  The gaps are continuous in ``t`` and never rounded to zero, so bisection follows their sign.
+    """
+
+    def __init__(self, build: Build, lo: Fraction, hi: Fraction) -> None:
+        self.build, self.lo, self.hi = build, lo, hi
+        self.memo: dict[float, tuple[Gaps | _DelayedGaps, float, int]] = {}
+
+    def at(self, t: float) -> tuple[Gaps | _DelayedGaps, float, int]:
+        if t not in self.memo:
+            if len(self.memo) > 256:
+                self.memo.clear()
+            model, seats, delta = self.build(float(self.lo) + float(self.hi - self.lo) * t)
+            chain, _ = profile_chain(bind_profile(model, seats), False)
+            gaps: Gaps | _DelayedGaps
+            if chain.delay:
+                gaps = _DelayedGaps([private_chain(chain, i) for i in range(chain.n_players)])
+            else:
+                gaps = Gaps(chain)
+            self.memo[t] = (gaps, float(delta), chain.n_states)
+        return self.memo[t]
+
+    def gap(self, which: int) -> Callable[[float], tuple[float, Witness]]:
+        def f(t: float) -> tuple[float, Witness]:
+            g, d, _ = self.at(t)
+            if isinstance(g, Gaps):
+                return g.ppe_gap(d) if which == 0 else g.nash_gap(d)
+            return g.public(d) if which == 0 else g.nash(d)
+        return f
+
+    def tolerance(self, which: int) -> Callable[[float], float]:
+        def f(t: float) -> float:
+            g, d, _ = self.at(t)
+            if isinstance(g, Gaps):
+                return g.ppe_tolerance(d) if which == 0 else g.nash_tolerance(d)
+            return g.value_tolerance(d)
+        return f
+
+    def gain(self, which: int) -> Callable[[Witness, float], float]:
+        def f(w: Witness, t: float) -> float:
+            g, d, n = self.at(t)
+            if w.policy is not None and len(w.policy) != (n if isinstance(g, Gaps) else len(w.policy)):
+                return -np.inf  # another chain structure at this t: the witness does not apply, the gap judges
+            try:
+                if isinstance(g, Gaps):
+                    return g.gain_of(w, d)
+                return g.public_gain(w, d) if which == 0 else g.gain(w, d)
+            except (IndexError, ValueError):
+                return -np.inf
+        return f
+
+
 def _grid_sets(build: Build, lo: Fraction, hi: Fraction, exact: bool) -> tuple[list[Interval], list[Interval]]:
-    """PPE and Nash sets from the verdicts on :data:`GRID` values, each change bisected."""
+    """PPE and Nash sets by the grid method of ``deltas`` run over ``t`` (see :class:`_PointGaps`).
 
-    def verdict(t: Fraction) -> tuple[bool, bool]:
-        model, seats, delta = build(lo + (hi - lo) * t if exact else float(lo + (hi - lo) * t))
-        r = evaluate(model, seats, delta, exact=None if exact else False)
-        return r.equilibrium.ppe, r.equilibrium.nash
+    :func:`~solver.repeated.delta_sets.grid.scan` evaluates :data:`GRID` values of the parameter and bisects
+    every change of verdict to :data:`GRID_WIDTH` of the range on the sign of the gains; the ends of the range
+    are judged pointwise (exactly when the model is rational).
+    """
+    gaps = _PointGaps(build, lo, hi)
+    verdicts: dict[Fraction, tuple[bool, bool]] = {}
 
-    ts = [Fraction(k, GRID - 1) for k in range(GRID)]
-    found = [verdict(t) for t in ts]
+    def end(t: Fraction) -> tuple[bool, bool]:
+        if t not in verdicts:
+            x = lo + (hi - lo) * t
+            model, seats, delta = build(x if exact else float(x))
+            r = evaluate(model, seats, delta, exact=None if exact else False)
+            verdicts[t] = (r.equilibrium.ppe, r.equilibrium.nash)
+        return verdicts[t]
+
+    def x_of(t: Fraction) -> Number:
+        return lo + (hi - lo) * t
+
+    def mapped(t: Number) -> Number:
+        return x_of(t) if isinstance(t, Fraction) else float(lo) + float(hi - lo) * float(t)
+
     sets: list[list[Interval]] = []
     for which in (0, 1):
-        inside = [f[which] for f in found]
-        edges: list[Number] = []
-        for k in range(GRID - 1):
-            if inside[k] != inside[k + 1]:
-                a, b = ts[k], ts[k + 1]
-                while b - a > GRID_WIDTH:
-                    mid = (a + b) / 2
-                    if verdict(mid)[which] == inside[k]:
-                        a = mid
-                    else:
-                        b = mid
-                edges.append(float(lo + (hi - lo) * (a + b) / 2))
-        out: list[Interval] = []
-        start: Number | None = lo if inside[0] else None
-        k_edge = 0
-        for k in range(GRID - 1):
-            if inside[k] != inside[k + 1]:
-                if inside[k + 1]:
-                    start = edges[k_edge]
-                else:
-                    out.append(Interval(start, edges[k_edge], True, True))  # type: ignore[arg-type]
-                    start = None
-                k_edge += 1
-        if start is not None:
-            out.append(Interval(start, hi, True, True))
-        sets.append(out)
+        inner = [iv for iv, _, _ in scan(gaps.gap(which), gaps.tolerance(which), gaps.gain(which), points=GRID)]
+        sets.append(_with_ends(inner, lambda t, w=which: end(t)[w], x_of, mapped))  # type: ignore[misc]
     return sets[0], sets[1]

@@ -213,8 +213,11 @@ class Gaps:
 
 def scan(gap: Callable[[float], tuple[float, Witness]], tolerance: Callable[[float], float],
          gain_of: Callable[[Witness, float], float],
-         extra: Sequence[float] = ()) -> list[tuple[Interval, Edge | None, Edge | None]]:
+         extra: Sequence[float] = (), points: int = GRID) -> list[tuple[Interval, Edge | None, Edge | None]]:
     """Intervals where ``gap(delta) <= 0``: grid scan, then bisection of every change of verdict.
+
+    ``points`` sets the grid (``k / points``; :data:`GRID` by default).  The variable need not be a discount
+    factor: ``intervals`` scans any parameter mapped onto (0, 1).
 
     1. The grid judges ``gap <= tolerance``: exact ties (a deviation that gains nothing anywhere) are not
        split by rounding.
@@ -231,7 +234,7 @@ def scan(gap: Callable[[float], tuple[float, Witness]], tolerance: Callable[[flo
     Returns each interval with the :class:`Edge` at its lower and upper end (None at the ends 0 and 1,
     which are exact).  Interior endpoints are closed: the gaps are continuous in delta.
     """
-    grid = sorted(set([k / GRID for k in range(1, GRID)] + [1e-6, 1 - 1e-6] + [x for x in extra if 0 < x < 1]))
+    grid = sorted(set([k / points for k in range(1, points)] + [1e-6, 1 - 1e-6] + [x for x in extra if 0 < x < 1]))
     evaluated = [gap(x) for x in grid]
     n = len(grid)
     inside = [g <= tolerance(x) for x, (g, _) in zip(grid, evaluated)]
