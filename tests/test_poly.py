@@ -93,3 +93,27 @@ def test_simplest_in_has_the_smallest_denominator(lo, width):
     got = simplest_in(lo, hi)
     assert lo <= got <= hi
     assert got.denominator == q
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.integers(10**6 + 1, 10**12), st.integers(1, 10**12), st.sampled_from(NON_SQUARES))
+def test_rational_roots_with_large_denominators_are_exact(v, u, k):
+    # (v x - u)(x^2 - k) with u/v in lowest terms: the rational root must come back exactly, whatever its
+    # denominator (the rational root theorem bounds it by the leading coefficient), and sqrt(k) stays irrational
+    import math as _math
+
+    g = _math.gcd(u, v)
+    u, v = u // g, v // g
+    r = F(u, v)
+    p = times([F(-u), F(v)], [F(-k), F(0), F(1)])
+    roots = real_roots(p, F(-10**13), F(10**13))
+    exact = [x.exact for x in roots if x.exact is not None]
+    assert r in exact
+    assert len(roots) == 3 if r * r != k else 2
+    if r.denominator > 1:
+        assert sum(1 for x in roots if x.exact is None) == 2
+
+
+def test_a_linear_root_is_exact():
+    roots = real_roots([F(-920959), F(9876960)], F(0), F(1))
+    assert [x.exact for x in roots] == [F(920959, 9876960)]

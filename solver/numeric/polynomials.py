@@ -277,11 +277,42 @@ def _bisect(p: IPoly, a: Fraction, b: Fraction, width: Fraction) -> Root:
     return _refine(p, a, b)
 
 
+#: Largest leading coefficient for which :func:`_refine` narrows a root until a rational root must show.
+RATIONAL_ROOT_MAX_LEAD = 10**30
+
+
 def _refine(p: IPoly, a: Fraction, b: Fraction) -> Root:
-    """Recognise a rational root with a small denominator inside ``[a, b]``."""
+    """Recognise a rational root inside ``(a, b]``, the bracket of the single root of ``p`` there.
+
+    Small denominators are tried first.  Then the rational root theorem: a rational root ``u/v`` of the
+    integer polynomial has ``v`` dividing the leading coefficient ``L``, and two fractions with denominators
+    up to ``L`` are at least ``1/L^2`` apart; so once the bracket is narrower than ``1/(2 L^2)`` the only
+    candidate is the fraction nearest its middle with denominator up to ``L`` (for ``L`` up to
+    :data:`RATIONAL_ROOT_MAX_LEAD`; a linear polynomial's root is taken directly).
+    """
     mid = (a + b) / 2
     for bound in (10, 100, 1000, 10**4, 10**5, 10**6):
         cand = mid.limit_denominator(bound)
         if a < cand <= b and _sign_at(p, cand) == 0:  # the root is in (a, b]: a itself may be another root
             return Root(cand, cand)
+    if len(p) == 2:
+        root = Fraction(-p[0], p[1])
+        return Root(root, root) if a < root <= b else Root(a, b)
+    lead = abs(p[-1])
+    if 10**6 < lead <= RATIONAL_ROOT_MAX_LEAD:
+        lo, hi = a, b
+        fb = _sign_at(p, hi)
+        while (hi - lo) * 2 * lead * lead >= 1:
+            m = (lo + hi) / 2
+            fm = _sign_at(p, m)
+            if fm == 0:
+                return Root(m, m)
+            if fm == fb:
+                hi = m
+            else:
+                lo = m
+        cand = ((lo + hi) / 2).limit_denominator(lead)
+        if lo < cand <= hi and _sign_at(p, cand) == 0:
+            return Root(cand, cand)
+        return Root(lo, hi)
     return Root(a, b)
