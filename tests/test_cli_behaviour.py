@@ -318,3 +318,18 @@ def test_every_command_and_option_has_help_and_a_place_in_the_readme():
             if isinstance(param, click.Option):
                 assert param.help, f"{name} {param.opts[0]} has no help text"
                 assert any(opt in readme for opt in param.opts), f"README never mentions {name} {param.opts[0]}"
+
+
+@pytest.mark.parametrize("bad,option", [
+    (("--set", "detection=2"), "--set detection"), (("--detection", "2"), "--detection"),
+    (("--set", "delta=1"), "--set delta"), (("--delta", "1"), "--delta"),
+    (("--set", "tremble=2"), "--set tremble"), (("--tremble", "2"), "--tremble"),
+    (("--set", "gain=1/0"), "--set gain"), (("--set", "delay=x"), "--set delay"),
+    (("--set", "nosuch=1"), "--set nosuch"),
+])
+def test_a_bad_scenario_value_is_a_usage_error_naming_the_option_typed(bad, option):
+    # the same bad value gets the same exit code whether it comes through --set or a shortcut
+    res = run("compare", *bad)
+    assert res.exit_code == 2, res.stderr
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("detente: error:")]
+    assert len(errors) == 1 and option in errors[0] and "scenario." not in errors[0]

@@ -402,3 +402,58 @@ def test_the_grid_method_finds_grims_detection_threshold_to_the_bisection_width(
     assert abs(float(res.ppe[0].lo) - float(truth)) < 1e-11
     assert abs(float(res.nash[0].lo) - float(truth)) < 1e-11
     assert res.ppe[0].hi == 1 and res.ppe[0].hi_closed
+
+
+# -- 9. compare's rows, verdict and output against what was given -------------------------------------------
+
+
+def test_compare_leaves_out_rows_whose_levers_the_model_lacks():
+    from models.loader import load_scenario
+
+    comp = compare(load_scenario("catalog:cyber"))  # no clarification channel, no audits
+    labels = [r.label for r in comp.rows]
+    assert "consult+channel" not in labels and "consult+channel+audit" not in labels
+    assert "grim" in labels and "contrite" in labels
+    assert any(n.startswith("consult+channel left out") and "no clarification channel" in n for n in comp.notes)
+    assert all(not r.levers for r in comp.rows)
+
+
+def test_a_family_that_was_not_given_is_not_called_out_of_equilibrium():
+    from models.errors import ModelError
+
+    sc = Scenario(deterrence=())
+    comp = compare(sc)
+    assert {r.family for r in comp.rows} == {"norm"} and comp.best_deterrence is None
+    assert "no deterrence doctrine was given" in comp.verdict[0]
+    assert not any("no deterrence doctrine is an equilibrium" in v for v in comp.verdict)
+    with pytest.raises(ModelError, match="no doctrine"):
+        compare(Scenario(deterrence=(), norms=()))
+
+
+def test_over_a_lever_parameter_needs_the_lever():
+    from models.errors import ModelError
+
+    sc = Scenario()
+    with pytest.raises(ModelError, match="without the audits"):
+        parameter_intervals(sc, sc.seats("grim"), "audit")
+    with pytest.raises(ModelError, match="without the clarification channel"):
+        parameter_intervals(sc, sc.seats("consult"), "effectiveness", levers=("audit",))
+    # with the lever the audit rate matters: grim at detection 1/10 needs audits (closed form: a >= 409/7209)
+    low = sc.with_values({"detection": F(1, 10)})
+    res = parameter_intervals(low, low.seats("grim"), "audit", levers=("audit",), nash=False)
+    assert res.threshold() == F(409, 7209)
+
+
+def test_compare_json_keeps_closed_ends_and_the_table_marks_irrational_ends():
+    from solver.render.compare import render_compare
+
+    comp = compare(Scenario())
+    contrite = next(r for r in comp.rows if r.label == "contrite")
+    d = contrite.to_dict()
+    (iv,) = d["ppe_delta_intervals"]
+    assert iv["hi"] == "1" and iv["closed"] == [True, False]  # delta = 1 is never included
+    assert isinstance(iv["lo"], float)  # an irrational root
+    text = render_compare(comp, 4)
+    line = next(ln for ln in text.splitlines() if ln.startswith("contrite"))
+    assert f"[~{iv['lo']:.4g}, 1)" in line
+    assert f"{float(comp.rows[0].welfare):.6g}" in render_compare(comp, 6)

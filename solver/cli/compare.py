@@ -32,15 +32,17 @@ __all__ = ["compare", "intervals"]
 @scenario_options
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV line per doctrine instead of tables.")
 @arithmetic_option
-@output_options
+@output_options(digits=4, decimals=False)
 def compare(model: str | None, fmt: str | None, sets: tuple[str, ...], detection: Number | None,
             false_flag: Number | None, tremble: Number | None, delay: int | None, delta: Number | None,
-            as_csv: bool, exact: bool | None, as_json: bool, digits: int, decimals: bool) -> None:
+            as_csv: bool, exact: bool | None, as_json: bool, digits: int) -> None:
     """Deterrence doctrines against cooperative norms, side by side, with a verdict.
 
     MODEL is a scenario file ([scenario]) or any repeated-game model; without it, the built-in default
     scenario (catalog:cyber-scenario). Each row is one doctrine played by every state: values, welfare,
-    escalation, whether it is a PPE, for which discount factors and above which detection rate.
+    escalation, whether it is a PPE, for which discount factors and above which detection rate. The table
+    shows every number as a decimal of --digits significant digits (~ marks the rounded ones); --json and
+    --csv keep exact fractions.
     """
     if as_csv and as_json:
         raise click.UsageError("--csv and --json exclude each other; give one of them")
@@ -51,7 +53,7 @@ def compare(model: str | None, fmt: str | None, sets: tuple[str, ...], detection
         emit_text(compare_csv(result))
         emit_notes(result)
         return
-    emit(result, as_json, lambda: render_compare(result, digits if digits != 6 else 4), spec)
+    emit(result, as_json, lambda: render_compare(result, digits), spec)
 
 
 def _range(text: str | None) -> tuple[Number, Number] | None:

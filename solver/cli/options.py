@@ -147,13 +147,20 @@ def open_repeated(model: str | None, fmt: str | None, verb: str = "using") -> tu
     return spec, load_repeated(spec, fmt, stdin=stdin)
 
 
-def output_options(f: F) -> F:
-    """--json, --digits and --decimals."""
-    f = click.option("--decimals", is_flag=True,
-                     help="Print exact values as decimals of --digits significant digits too (~ marks the "
-                          "rounded ones; --json keeps exact fractions).")(f)
+def output_options(f: F | None = None, *, digits: int = 6, decimals: bool = True) -> Any:
+    """--json, --digits and --decimals.
+
+    ``@output_options(digits=4, decimals=False)`` gives a command another default for --digits and no
+    --decimals flag (for tables that always show decimals, such as ``compare``'s).
+    """
+    if f is None:
+        return lambda g: output_options(g, digits=digits, decimals=decimals)
+    if decimals:
+        f = click.option("--decimals", is_flag=True,
+                         help="Print exact values as decimals of --digits significant digits too (~ marks the "
+                              "rounded ones; --json keeps exact fractions).")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of tables.")(f)
-    f = click.option("--digits", type=click.IntRange(1, 17), default=6, show_default=True,
+    f = click.option("--digits", type=click.IntRange(1, 17), default=digits, show_default=True,
                      help="Significant digits for floating-point numbers, and for exact values shown as decimals.")(f)
     return f
 
@@ -261,16 +268,28 @@ def open_scenario(model: str | None, fmt: str | None, sets: tuple[str, ...], **s
     """
     spec, stdin = choose_model(model, default=DEFAULT_SCENARIO, what="SCENARIO")
     scenario = load_scenario(spec, fmt, stdin=stdin)
-    changes: dict[str, Any] = {}
-    for item in sets:
+    for item in sets:  # in order: a flat value given later replaces the per-operation values before it
         name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="'--set'")
-        changes[name.strip()] = _set_value(name.strip(), value.strip())
-    changes.update((k, v) for k, v in shortcuts.items() if v is not None)
-    if changes:
-        scenario = scenario.with_values(changes)
+        scenario = _apply(scenario, name, _set_value(name, value), f"--set {name}")
+    for name, v in shortcuts.items():
+        if v is not None:
+            scenario = _apply(scenario, name, v, f"--{name.replace('_', '-')}")
     return spec, scenario
+
+
+def _apply(scenario: Any, name: str, value: Any, option: str) -> Any:
+    """``scenario.with_values({name: value})``; a bad value is a usage error naming the option, as click's own."""
+    try:
+        return scenario.with_values({name: value})
+    except ModelError as why:
+        text = str(why)
+        head, sep, rest = text.partition(": ")
+        if sep and head.split(".")[0] in ("scenario", "payoffs", "monitoring"):
+            text = rest  # the field the option set: the option names it
+        raise click.BadParameter(text, param_hint=f"'{option}'") from None
 
 
 def _set_value(name: str, text: str) -> Any:
@@ -278,5 +297,9 @@ def _set_value(name: str, text: str) -> Any:
         try:
             return int(text)
         except ValueError:
-            raise ModelError(f"--set delay: expected a whole number of periods, got {text!r}") from None
-    return parse_number(text, field=f"--set {name}")
+            raise click.BadParameter(f"expected a whole number of periods, got {text!r}",
+                                     param_hint=f"'--set {name}'") from None
+    try:
+        return parse_number(text)
+    except ModelError as why:
+        raise click.BadParameter(str(why), param_hint=f"'--set {name}'") from None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from models.errors import ModelError
 from models.numbers import Number, json_number
 from models.scenario import Entry, Scenario
 from solver.compare.best import resolve_best
@@ -68,7 +69,9 @@ class Row:
             "nash": self.result.equilibrium.nash,
             "max_gain": json_number(self.max_gain),
             "ppe_deltas": [i.to_list() for i in self.deltas],
+            "ppe_delta_intervals": [i.to_dict() for i in self.deltas],
             "ppe_detection": None if self.detection is None else [i.to_list() for i in self.detection.ppe],
+            "ppe_detection_intervals": None if self.detection is None else [i.to_dict() for i in self.detection.ppe],
             "detection_threshold": j(thr),
             "exact": self.result.exact,
             "note": self.note,
@@ -148,7 +151,19 @@ def compare(scenario: Scenario, *, exact: bool | None = None,
             progress: Callable[[str, bool], None] | None = None) -> Comparison:
     """Every doctrine of the scenario's two sets, side by side, and the verdict (see the module docstring)."""
     with blas_threads(1):
-        entries = [(e, "deterrence") for e in scenario.deterrence] + [(e, "norm") for e in scenario.norms]
+        notes: list[str] = []
+        entries = []
+        for e, fam in [(e, "deterrence") for e in scenario.deterrence] + [(e, "norm") for e in scenario.norms]:
+            missing = [lv for lv in e.levers if lv not in scenario.levers]
+            if missing:
+                what = " and no ".join({"channel": "clarification channel", "audit": "audits"}[lv] for lv in missing)
+                notes.append(f"{e.label} left out: this {'model' if scenario.base is not None else 'scenario'} has "
+                             f"no {what}")
+            else:
+                entries.append((e, fam))
+        if not entries:
+            raise ModelError("no doctrine to compare: give deterrence or norms doctrines"
+                             + (f" ({'; '.join(notes)})" if notes else ""))
         rows = []
         for k, (entry, family) in enumerate(entries):
             if progress is not None:
@@ -161,9 +176,10 @@ def compare(scenario: Scenario, *, exact: bool | None = None,
 
         det, norm = best_of("deterrence"), best_of("norm")
         levers = _lever_effects(scenario, norm, exact) if norm is not None else ()
-        verdict = _verdict(scenario, rows, det, norm, levers)
+        given = {fam for _, fam in entries}
+        verdict = _verdict(scenario, rows, det, norm, levers, given)
     return Comparison(scenario.title, scenario.players, tuple((k, scenario.value(k)) for k in _shown(scenario)),
-                      tuple(rows), det, norm, levers, tuple(verdict))
+                      tuple(rows), det, norm, levers, tuple(verdict), tuple(notes))
 
 
 def _shown(scenario: Scenario) -> list[str]:
@@ -183,13 +199,25 @@ def _lever_effects(scenario: Scenario, row: Row, exact: bool | None) -> tuple[Le
 
 
 def _verdict(scenario: Scenario, rows: Sequence[Row], det: Row | None, norm: Row | None,
-             levers: Sequence[LeverEffect]) -> list[str]:
+             levers: Sequence[LeverEffect], given: set[str]) -> list[str]:
     out = []
-    if det is None and norm is None:
+    if given != {"deterrence", "norm"}:
+        (only,) = given
+        best = det if only == "deterrence" else norm
+        what = "deterrence doctrines" if only == "deterrence" else "cooperative norms"
+        other = "cooperative norm" if only == "deterrence" else "deterrence doctrine"
+        if best is None:
+            out.append(f"Only {what} were given, and none is an equilibrium here; no {other} was given to compare.")
+        else:
+            out.append(f"Only {what} were given: the best equilibrium is {best.label} ({_fmt(best.welfare)}); no "
+                       f"{other} was given to compare.")
+        if norm is None:
+            return out
+    elif det is None and norm is None:
         out.append("No doctrine of either family is an equilibrium here: neither deterrence nor the norms can be "
                    "relied on at this patience and attribution quality.")
         return out
-    if norm is None:
+    elif norm is None:
         out.append(f"Deterrence gives the best equilibrium welfare here: {det.label} "  # type: ignore[union-attr]
                    f"({_fmt(det.welfare)}); no cooperative norm is an equilibrium.")  # type: ignore[union-attr]
     elif det is None:

@@ -71,6 +71,9 @@ from solver.repeated.private import private_chain
 __all__ = ["ParameterSets", "parameter_intervals", "DOCTRINE_PARAMETERS", "GRID", "MAX_DEGREE", "domain_of"]
 
 SCHEMA_VERSION = 1
+#: Parameters that act only through a lever, and that lever.
+LEVER_PARAMETERS = {"effectiveness": "channel", "deception": "channel", "channel_cost": "channel", "audit": "audit",
+                    "audit_cost": "audit"}
 #: Parameters of the doctrines themselves (``generous:G``, ``forgiving-trigger:PHI``).
 DOCTRINE_PARAMETERS = ("generosity", "phi")
 #: Values of the grid method inside the range (evenly spaced; the ends are judged on their own).
@@ -109,8 +112,7 @@ class ParameterSets:
         def detail(ivs: Sequence[Interval] | None) -> list[dict[str, Any]] | None:
             if ivs is None:
                 return None
-            return [{"lo": json_number(i.lo), "hi": json_number(i.hi), "closed": [i.lo_closed, i.hi_closed]}
-                    for i in ivs]
+            return [i.to_dict() for i in ivs]
 
         return {
             "schema_version": SCHEMA_VERSION,
@@ -154,6 +156,11 @@ def _builder(scenario: Scenario, seats: list[str], parameter: str, levers: Seque
     if parameter == "delay":
         raise ModelError("--over delay: a delay is a whole number of periods; run one command per delay")
     scenario.check_parameter(parameter)
+    lever = LEVER_PARAMETERS.get(parameter)
+    if lever is not None and lever not in levers:
+        raise ModelError(f"--over {parameter}: the profile plays without the "
+                         f"{'clarification channel' if lever == 'channel' else 'audits'}, so {parameter} changes "
+                         f"nothing; add the lever to the strategy (-s STRATEGY+{lever})")
 
     def build(x: Number) -> tuple[RepeatedModel, list[str], Number]:
         changed = scenario.with_values({parameter: x})

@@ -15,10 +15,17 @@ from solver.repeated.delta_sets.intervals import Interval
 __all__ = ["render_compare", "compare_csv", "render_parameter_sets", "CSV_COLUMNS"]
 
 
-def _ivs(items: Sequence[Interval], digits: int) -> str:
+def _end(x: Number, digits: int, exact: bool) -> str:
+    """An endpoint: in an exact row a float end is an irrational root, shown rounded and marked ``~``."""
+    if exact and isinstance(x, float):
+        return "~" + format_number(x, digits)
+    return num(x, digits, decimals=True)
+
+
+def _ivs(items: Sequence[Interval], digits: int, exact: bool) -> str:
     if not items:
         return "none"
-    return " and ".join(i.text(lambda x: num(x, digits, decimals=True)) for i in items)
+    return " and ".join(i.text(lambda x: _end(x, digits, exact)) for i in items)
 
 
 def _threshold(row: Row, digits: int) -> str:
@@ -26,8 +33,8 @@ def _threshold(row: Row, digits: int) -> str:
         return "-"
     thr = row.detection.threshold()
     if thr is not None:
-        return f">= {num(thr, digits, decimals=True)}"
-    return _ivs(row.detection.ppe, digits)
+        return f">= {_end(thr, digits, row.detection.exact)}"
+    return _ivs(row.detection.ppe, digits, row.detection.exact)
 
 
 def render_compare(c: Comparison, digits: int = 4) -> str:
@@ -43,7 +50,7 @@ def render_compare(c: Comparison, digits: int = 4) -> str:
         rows.append([r.label, r.family] + [num(v, digits, decimals=True) for v in r.result.values]
                     + [num(r.welfare, digits, decimals=True), percent(m.attack_share_long_run, digits), spiral,
                        percent(m.p_permanent_conflict, digits), num(m.innocent_punishments_per_100, digits, True),
-                       ppe, _ivs(r.deltas, digits), _threshold(r, digits)])
+                       ppe, _ivs(r.deltas, digits, r.result.exact), _threshold(r, digits)])
     shown = ", ".join(f"{k} {format_number(v, digits)}" for k, v in c.parameters)
     lines = [c.title or "Scenario", f"Parameters: {shown}", "", table(headers, rows), ""]
     notes = [f"  {r.label}: {r.note}" for r in c.rows if r.note]
@@ -52,7 +59,9 @@ def render_compare(c: Comparison, digits: int = 4) -> str:
     lines += ["Verdict"] + [f"  {v}" for v in c.verdict]
     lines += ["", "conflict: long-run share of periods with an attack; spiral: mean length of a conflict episode "
               "(- when conflict never ends or never starts); P(war forever): probability of permanent conflict; "
-              "innocent/100: punishments of an innocent state per 100 periods; welfare: the states' values summed."]
+              "innocent/100: punishments of an innocent state per 100 periods; welfare: the states' values summed. "
+              "~ marks a rounded value; an endpoint marked ~ in an exact row is an irrational root (--json gives it "
+              "as a float, isolated to 1e-18)."]
     return "\n".join(lines)
 
 

@@ -24,6 +24,10 @@ class Interval:
     def to_list(self) -> list[Any]:
         return [json_number(self.lo), json_number(self.hi)]
 
+    def to_dict(self) -> dict[str, Any]:
+        """``lo``, ``hi`` and whether each end is ``closed``; a float end is an irrational root."""
+        return {"lo": json_number(self.lo), "hi": json_number(self.hi), "closed": [self.lo_closed, self.hi_closed]}
+
     def text(self, fmt: Callable[[Number], str]) -> str:
         return f"{'[' if self.lo_closed else '('}{fmt(self.lo)}, {fmt(self.hi)}{']' if self.hi_closed else ')'}"
 
@@ -49,8 +53,7 @@ class DeltaIntervals:
 
     def to_dict(self) -> dict[str, Any]:
         def detail(ivs: tuple[Interval, ...]) -> list[dict[str, Any]]:
-            return [{"lo": json_number(i.lo), "hi": json_number(i.hi), "closed": [i.lo_closed, i.hi_closed]}
-                    for i in ivs]
+            return [i.to_dict() for i in ivs]
 
         return {
             "schema_version": SCHEMA_VERSION,
