@@ -14,8 +14,9 @@ from models.errors import ModelError
 from models.loader import load_scenario
 from models.scenario import Entry, Scenario, parse_entry
 from solver.cli.app import DetenteGroup
-from solver.cli.meta import default_doctrines, metagame
-from solver.meta.metagame import doctrine_metagame
+from solver.cli.meta import metagame
+from solver.meta import metagame as meta_module
+from solver.meta.metagame import default_doctrines, doctrine_metagame, scenario_metagame
 from solver.repeated.evaluation import evaluate
 
 #: The default scenario without the costs that the full model adds to every period (audits) and every blame
@@ -190,6 +191,82 @@ def test_default_doctrines_drop_levers_and_duplicates():
     assert default_doctrines(sc) == (("grim", "tit-for-tat", "consult"), ())
 
 
+class _Tuned:
+    """What resolve_best returns, as far as the meta-game reads it."""
+
+    def __init__(self, doctrine):
+        self.doctrine, self.note = doctrine, "stub note"
+
+
+@pytest.fixture
+def fake_best(monkeypatch):
+    """resolve_best replaced by a stub that records its entries and plays generosity 1/2 (or phi 1/2)."""
+    calls = []
+
+    def fake(scenario, entry):
+        calls.append(entry)
+        return _Tuned(entry.with_parameter(F(1, 2)))
+
+    monkeypatch.setattr(meta_module, "resolve_best", fake)
+    return calls
+
+
+@pytest.fixture
+def no_tuning(monkeypatch):
+    def fail(scenario, entry):
+        pytest.fail(f"{entry.label} was tuned before the meta-game was refused")
+
+    monkeypatch.setattr(meta_module, "resolve_best", fail)
+
+
+def test_best_is_tuned_once_with_every_lever_and_noted_first(fake_best):
+    sc = Scenario(deterrence=(Entry("grim"),),
+                  norms=(Entry("generous:best"), parse_entry("generous:best+channel"), parse_entry("wsls+audit")))
+    assert sc.levers == ("channel", "audit")
+    meta = scenario_metagame(sc, times=(0, 1))
+    # one tuning for the two entries, in the game every match is played in: every lever the scenario has
+    assert fake_best == [Entry("generous:best", ("channel", "audit"))]
+    assert meta.doctrines == ("grim", "generous:1/2", "wsls")
+    where = "played as generous:1/2 (tuned with channel and audit, as every match is played): stub note"
+    assert meta.notes[:2] == (f"generous:best {where}", f"generous:best+channel {where}")
+    # the rest is the meta-game of the resolved names
+    assert meta.payoffs == doctrine_metagame(sc, ["grim", "generous:1/2", "wsls"], times=(0, 1)).payoffs
+
+
+def test_given_names_keep_their_order_and_without_best_nothing_is_tuned(fake_best):
+    # without audits the scenario has one lever, the channel, and :best is tuned with it alone
+    sc = Scenario(values=(("audit", 0),))
+    meta = scenario_metagame(sc, ["forgiving-trigger:best", Entry("always-attack")], times=(0,))
+    assert fake_best == [Entry("forgiving-trigger:best", ("channel",))]
+    assert meta.doctrines == ("forgiving-trigger:1/2", "always-attack")
+    assert meta.notes[0] == ("forgiving-trigger:best played as forgiving-trigger:1/2 (tuned with channel, as every "
+                             "match is played): stub note")
+    plain = scenario_metagame(BARE, ["always-attack", "always-restrain"], times=(0,))
+    assert len(fake_best) == 1 and plain.notes == ()
+    assert [[str(v) for v in row] for row in plain.payoffs[0]] == [[str(P), str(T)], [str(S), str(R)]]
+
+
+@pytest.mark.parametrize("scenario, entries, message", [
+    (Scenario(states=("A", "B", "C")), None, "exactly two states that are not third parties; this scenario has 3"),
+    (Scenario(states=("A", "B", "C")), ["generous:best"], "exactly two states"),
+    (Scenario(), ["generous:best", "nope"], "unknown strategy 'nope'"),
+    (Scenario(), ["generous:best", "consult+channel"], "give the doctrine without levers"),
+    (Scenario(), ["generous:best+channel"], "give the doctrine without levers"),
+    (Scenario(), [parse_entry("generous:best+channel")], "give the doctrine without levers"),
+    (Scenario(), ["generous:best", "generous:best"], "given twice"),
+    (Scenario(), ["grim:best"], "have a parameter that ':best' can tune"),
+    (Scenario(), [], "at least one doctrine"),
+])
+def test_limits_and_names_are_checked_before_any_tuning(no_tuning, scenario, entries, message):
+    with pytest.raises(ModelError, match=message):
+        scenario_metagame(scenario, entries)
+
+
+def test_bad_times_are_refused_before_any_tuning(no_tuning):
+    with pytest.raises(ModelError, match="increase strictly"):
+        scenario_metagame(Scenario(), times=(5, 1))
+
+
 def test_to_dict_is_json_with_exact_strings(bare_meta):
     doc = json.loads(json.dumps(bare_meta.to_dict()))
     assert doc["schema_version"] == 1 and doc["exact"] is True and doc["delta"] == "9/10"
@@ -241,6 +318,15 @@ def test_cli_bad_doctrine_is_one_line_exit_1(args, message):
     assert len(lines) == 1 and lines[0].startswith(message)
 
 
+def test_cli_refuses_three_states_before_tuning_best(no_tuning):
+    # the catalog's three-player scenario has generous:best and forgiving-trigger:best among its norms
+    assert any(e.tuned for e in load_scenario("catalog:volunteers-dilemma").norms)
+    res = run("catalog:volunteers-dilemma")
+    assert res.exit_code == 1 and res.stdout == ""
+    assert res.stderr.splitlines() == ["detente: error: the meta-game needs exactly two states that are not third "
+                                       "parties; this scenario has 3 (Ann, Bob, Cem)"]
+
+
 def test_cli_refuses_three_states_and_bad_times(tmp_path):
     path = tmp_path / "three.toml"
     path.write_text('[scenario]\nstates = 3\n', encoding="utf-8")
@@ -262,7 +348,10 @@ def test_cli_sets_scenario_values_and_resolves_best():
     assert tuned.exit_code == 0, tuned.stderr
     name = json.loads(tuned.stdout)["doctrines"][0]
     assert name.startswith("generous:") and name != "generous:best"
-    assert f"detente: note: generous:best played as {name} (tuned with channel and audit, " in tuned.stderr
+    # the note is in the JSON document as well as on stderr, and every note of the document reaches stderr
+    notes = json.loads(tuned.stdout)["notes"]
+    assert notes and notes[0].startswith(f"generous:best played as {name} (tuned with channel and audit, ")
+    assert tuned.stderr.splitlines() == [f"detente: note: {text}" for text in notes]
     # tuned in the game the meta-game plays (every lever): generous is a PPE there at that generosity, only there
     sc = load_scenario("catalog:cyber-scenario")
     g = F(name.partition(":")[2])

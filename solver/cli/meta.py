@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import click
 
 from models.errors import ModelError
 from models.numbers import Number, parse_number
-from models.scenario import Entry, Scenario, parse_entry
 from solver.cli.options import (
     arithmetic_option,
     emit,
     model_argument,
-    note,
     open_scenario,
     output_options,
     progress_reporter,
     scenario_options,
 )
-from solver.compare.best import resolve_best
-from solver.meta.metagame import DEFAULT_TIMES, doctrine_metagame
+from solver.meta.metagame import DEFAULT_TIMES, scenario_metagame
 from solver.render.meta import render_metagame
 
-__all__ = ["metagame", "default_doctrines", "resolve_entry"]
+__all__ = ["metagame"]
 
 
 class _Times(click.ParamType):
@@ -47,44 +43,6 @@ class _Times(click.ParamType):
                 self.fail("times must increase strictly", param, ctx)
             out.append(x)
         return tuple(out)
-
-
-def resolve_entry(scenario: Scenario, entry: Entry) -> tuple[str, str | None]:
-    """The base doctrine an entry names, levers dropped and ``:best`` resolved, and a note saying how, or None.
-
-    ``:best`` is resolved by :func:`solver.compare.best.resolve_best` in the game the meta-game plays, with
-    every lever the scenario has; ``compare`` tunes the entry in its own setting, so with levers in the
-    scenario the two can pick different values, and the note names the levers.
-    """
-    if entry.tuned is None:
-        return entry.doctrine, None
-    found = resolve_best(scenario, replace(entry, levers=scenario.levers))
-    where = f" (tuned with {' and '.join(scenario.levers)}, as every match is played)" if scenario.levers else ""
-    return found.doctrine, f"{entry.label} played as {found.doctrine}{where}: {found.note}"
-
-
-def default_doctrines(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The scenario's deterrence and norms entries as base doctrines (levers dropped, no duplicates), and notes."""
-    names, notes = _resolve(scenario, scenario.deterrence + scenario.norms)
-    return tuple(dict.fromkeys(names)), notes
-
-
-def _resolve(scenario: Scenario, entries: tuple[Entry, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Each entry's doctrine, and the notes saying how ``:best`` was tuned (no duplicates)."""
-    names: list[str] = []
-    notes: dict[str, None] = {}
-    for entry in entries:
-        name, text = resolve_entry(scenario, entry)
-        names.append(name)
-        if text is not None:
-            notes[text] = None
-    return tuple(names), tuple(notes)
-
-
-def _given(doctrines: tuple[str, ...]) -> tuple[Entry, ...]:
-    """``--doctrine`` names as entries: ``NAME:best`` checked, any other name left to the meta-game to check."""
-    return tuple(parse_entry(name, field="--doctrine") if "+" not in name and name.partition(":")[2].strip() == "best"
-                 else Entry(name) for name in doctrines)
 
 
 @click.command()
@@ -110,11 +68,5 @@ def metagame(model: str | None, fmt: str | None, sets: tuple[str, ...], detectio
     """
     spec, sc = open_scenario(model, fmt, sets, detection=detection, false_flag=false_flag, tremble=tremble,
                              delay=delay, delta=delta)
-    entries = _given(doctrines) if doctrines else sc.deterrence + sc.norms
-    names, notes = _resolve(sc, entries)
-    if not doctrines:
-        names = tuple(dict.fromkeys(names))
-    for text in notes:
-        note(text)
-    result = doctrine_metagame(sc, names, exact=exact, times=times, progress=progress_reporter())
+    result = scenario_metagame(sc, doctrines or None, exact=exact, times=times, progress=progress_reporter())
     emit(result, as_json, lambda: render_metagame(result, digits, decimals), spec)

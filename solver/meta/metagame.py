@@ -17,6 +17,11 @@ Conventions
   of ``payoffs[0]``; two populations, one per state (``asymmetric_replicator_dynamics``),
   otherwise.  Both start from the uniform mix.
 
+:func:`scenario_metagame` is what ``detente metagame`` calls: it takes the scenario's entries (or the
+ones given), drops their levers, tunes ``NAME:best`` with :func:`~solver.compare.best.resolve_best` in
+the game the meta-game plays (every lever the scenario has) and says how in the result's notes, after
+checking everything that does not need the tuning: the two states, the times, the other names.
+
 A doctrine that is a perfect public equilibrium against itself leaves no state a profitable
 deviation to *any* strategy, so in particular not to another doctrine of the list: it is a best
 reply to itself in the meta-game (:attr:`MetaGame.best_reply_to_self`).
@@ -44,7 +49,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -53,15 +58,17 @@ import numpy as np
 from models.errors import ModelError
 from models.numbers import Number, json_number, parse_number, to_exact
 from models.repeated import check_delta
-from models.scenario import Scenario
+from models.scenario import Entry, Scenario, parse_entry
 from models.stage import StageGame
+from solver.compare.best import BestParameter, resolve_best
 from solver.numeric.rational import leq
 from solver.numeric.tolerance import payoff_tolerance
 from solver.repeated.binding import bind_profile
 from solver.repeated.evaluation import evaluate
 from solver.stage.equilibria import Equilibrium, nash_equilibria
 
-__all__ = ["DEFAULT_TIMES", "MetaGame", "ReplicatorRow", "doctrine_metagame"]
+__all__ = ["DEFAULT_TIMES", "MetaGame", "ReplicatorRow", "default_doctrines", "doctrine_metagame", "resolve_entry",
+           "scenario_metagame"]
 
 SCHEMA_VERSION = 1
 #: The times at which the replicator table reports the shares.
@@ -132,7 +139,8 @@ class MetaGame:
         }
 
 
-def _check_names(doctrines: Sequence[str]) -> tuple[str, ...]:
+def _check_names(doctrines: Sequence[str], *, best: bool = False) -> tuple[str, ...]:
+    """The names stripped and checked (no levers, no repeats; ``NAME:best`` only when ``best``)."""
     if isinstance(doctrines, str):
         doctrines = [doctrines]
     names = tuple(d.strip() if isinstance(d, str) else d for d in doctrines)
@@ -145,7 +153,7 @@ def _check_names(doctrines: Sequence[str]) -> tuple[str, ...]:
             raise ModelError(f"{name!r}: give the doctrine without levers (every match of the meta-game is "
                              f"played with every lever the scenario has): {name.partition('+')[0]!r}")
         base, _, arg = name.partition(":")
-        if arg.strip() == "best":
+        if arg.strip() == "best" and not best:
             raise ModelError(f"{name!r}: ':best' must be resolved to a parameter first (give {base}:G with a "
                              "number G)")
     seen: set[str] = set()
@@ -278,6 +286,123 @@ def doctrine_metagame(
     return MetaGame(scenario.title, exact_all, used_delta, players, names, (_matrix(A), _matrix(B)), symmetric,
                     nash.equilibria, bool(nash.degenerate), nash.n_components, tuple(ppe), best, populations, rows,
                     tuple(notes))
+
+
+def scenario_metagame(
+    scenario: Scenario, entries: Sequence[str | Entry] | None = None, *, exact: bool | None = None,
+    times: Sequence[object] = DEFAULT_TIMES, progress: Callable[[str, bool], None] | None = None,
+) -> MetaGame:
+    """The meta-game of a scenario's doctrines (what ``detente metagame`` computes).
+
+    Parameters
+    ----------
+    scenario:
+        A scenario with exactly two states that are not third parties; its delta is the one played.
+    entries:
+        The doctrines: names (``grim``, ``generous:1/10``, ``generous:best``; a library doctrine or
+        the model file's strategy, without levers) or :class:`~models.scenario.Entry` objects.  None:
+        the scenario's deterrence and norms entries, levers dropped and repeats left out.
+    exact, times, progress:
+        As :func:`doctrine_metagame`; ``progress`` also hears which ``:best`` entry is being tuned.
+
+    Returns
+    -------
+    MetaGame
+        As :func:`doctrine_metagame`, its doctrines with every ``:best`` resolved, and first among
+        its notes one an entry saying which parameter its ``:best`` plays (:func:`resolve_entry`).
+
+    Raises
+    ------
+    ModelError
+        As :func:`doctrine_metagame`, and a ``:best`` on a doctrine without a parameter.  Everything
+        that can be checked without the tuning (the two states, the times, the names other than
+        ``:best`` ones) is checked before any tuning starts.
+    """
+    seats = _two_states(scenario)
+    _check_times(times)
+    if entries is None:
+        items: tuple[Entry, ...] = tuple(dict.fromkeys(Entry(e.doctrine) if e.tuned is None else e
+                                                       for e in scenario.deterrence + scenario.norms))
+    else:
+        items = _given(entries)
+        _check_names([e.label for e in items], best=True)
+    model = scenario.full_model()
+    for entry in items:  # the names that need no tuning are checked before the tuning starts
+        if entry.tuned is None:
+            bind_profile(model, _profile(scenario, seats, entry.doctrine, entry.doctrine))
+    names, notes = _resolve(scenario, items, progress)
+    if entries is None:
+        names = tuple(dict.fromkeys(names))
+    meta = doctrine_metagame(scenario, names, exact=exact, times=times, progress=progress)
+    return replace(meta, notes=tuple(dict.fromkeys(notes + meta.notes))) if notes else meta
+
+
+def resolve_entry(scenario: Scenario, entry: Entry) -> tuple[str, str | None]:
+    """The base doctrine an entry names, levers dropped and ``:best`` resolved, and a note saying how, or None.
+
+    ``:best`` is resolved by :func:`solver.compare.best.resolve_best` in the game the meta-game plays, with
+    every lever the scenario has; ``compare`` tunes the entry in its own setting, so with levers in the
+    scenario the two can pick different values, and the note names the levers.
+    """
+    if entry.tuned is None:
+        return entry.doctrine, None
+    return _resolved(scenario, entry, resolve_best(scenario, replace(entry, levers=scenario.levers)))
+
+
+def default_doctrines(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The scenario's deterrence and norms entries as base doctrines (levers dropped, no repeats), and notes.
+
+    These are the doctrines of :func:`scenario_metagame` without entries (which checks the scenario first).
+    """
+    names, notes = _resolve(scenario, scenario.deterrence + scenario.norms, None)
+    return tuple(dict.fromkeys(names)), notes
+
+
+def _resolved(scenario: Scenario, entry: Entry, found: BestParameter) -> tuple[str, str]:
+    where = f" (tuned with {' and '.join(scenario.levers)}, as every match is played)" if scenario.levers else ""
+    return found.doctrine, f"{entry.label} played as {found.doctrine}{where}: {found.note}"
+
+
+def _resolve(scenario: Scenario, entries: Sequence[Entry],
+             progress: Callable[[str, bool], None] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each entry's doctrine, and the notes saying how ``:best`` was tuned (no repeats).
+
+    Entries that differ only in their levers are tuned once: the tuning plays every lever the scenario has.
+    """
+    names: list[str] = []
+    notes: dict[str, None] = {}
+    tuned: dict[str, BestParameter] = {}
+    todo = list(dict.fromkeys(e.doctrine for e in entries if e.tuned is not None))
+    for entry in entries:
+        if entry.tuned is None:
+            names.append(entry.doctrine)
+            continue
+        if entry.doctrine not in tuned:
+            if progress is not None:
+                progress(f"meta-game: tuning {entry.doctrine} ({len(tuned) + 1} of {len(todo)})", True)
+            tuned[entry.doctrine] = resolve_best(scenario, replace(entry, levers=scenario.levers))
+        name, text = _resolved(scenario, entry, tuned[entry.doctrine])
+        names.append(name)
+        notes[text] = None
+    return tuple(names), tuple(notes)
+
+
+def _given(entries: Sequence[str | Entry]) -> tuple[Entry, ...]:
+    """Names as entries: ``NAME:best`` parsed (its doctrine checked), any other name left as it is, to be
+    checked by the meta-game (it may be a strategy of the model file, and a name with levers is refused)."""
+    if isinstance(entries, (str, Entry)):
+        entries = [entries]
+    out: list[Entry] = []
+    for item in entries:
+        if isinstance(item, Entry):
+            out.append(item)
+        elif isinstance(item, str) and "+" not in item and item.partition(":")[2].strip() == "best":
+            out.append(parse_entry(item.strip(), field="--doctrine"))
+        elif isinstance(item, str):
+            out.append(Entry(item.strip()))
+        else:
+            raise ModelError(f"expected a doctrine name such as 'grim', got {item!r}")
+    return tuple(out)
 
 
 def _matrix(rows: list[list[Number]]) -> Matrix:
