@@ -202,3 +202,15 @@ def test_a_deviators_state_is_named_by_a_history_on_the_path_when_it_has_one():
                 q = a.states.index(state)
                 c = chain.game.actions[i].index(action)
                 assert a.sigma[q, c] > 0, name
+
+
+def test_a_deviators_chain_is_frozen():
+    model = load_repeated("catalog:cyber")
+    model = dataclasses.replace(model, monitoring=dataclasses.replace(model.monitoring, delay=1))
+    chain, _ = profile_chain(bind_profile(model, ["grim"]), False)
+    pc = private_chain(chain, 0)
+    with pytest.raises(ValueError):
+        pc.on_path[0] = not pc.on_path[0]
+    with pytest.raises(TypeError):
+        pc.seeds[0, (0,)] = 1  # type: ignore[index]
+    assert pc.state_of(0, (-1,)) in range(pc.chain.n_states)

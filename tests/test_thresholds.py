@@ -457,3 +457,21 @@ def test_compare_json_keeps_closed_ends_and_the_table_marks_irrational_ends():
     line = next(ln for ln in text.splitlines() if ln.startswith("contrite"))
     assert f"[~{iv['lo']:.4g}, 1)" in line
     assert f"{float(comp.rows[0].welfare):.6g}" in render_compare(comp, 6)
+
+
+def test_a_range_end_the_parameter_cannot_take_is_named_as_the_range():
+    from models.errors import ModelError
+
+    sc = Scenario()
+    with pytest.raises(ModelError, match=r"^--range: gain = -5: expected a number >= 0"):
+        parameter_intervals(sc, sc.seats("grim"), "gain", domain=(F(-5), F(5)))
+
+
+def test_intervals_reports_progress():
+    heard = []
+    sc = Scenario()
+    parameter_intervals(sc, sc.seats("grim"), "detection", progress=lambda m, t: heard.append((m, t)))
+    assert heard and all(t for _, t in heard) and "exact chains in detection" in heard[-1][0]
+    heard.clear()
+    parameter_intervals(sc, sc.seats("grim"), "detection", exact=False, progress=lambda m, t: heard.append(m))
+    assert len(heard) >= 100 and "grid over detection" in heard[-1]

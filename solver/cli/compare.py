@@ -92,7 +92,8 @@ def intervals(model: str | None, fmt: str | None, strategies: tuple[str, ...], p
     spec, scenario = open_scenario(model, fmt, sets, detection=detection, false_flag=false_flag, tremble=tremble,
                                    delay=delay, delta=delta)
     seats, levers = _seats(scenario, strategies)
-    result = parameter_intervals(scenario, seats, parameter, levers=levers, domain=_range(span), exact=exact)
+    result = parameter_intervals(scenario, seats, parameter, levers=levers, domain=_range(span), exact=exact,
+                                 progress=progress_reporter())
     emit(result, as_json, lambda: render_parameter_sets(result, scenario.title, digits, decimals), spec)
 
 

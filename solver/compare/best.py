@@ -29,6 +29,7 @@ from models.scenario import Entry, Scenario
 from solver.compare.thresholds import GRID_WIDTH, ParameterSets, _builder, _Family, parameter_intervals
 from solver.numeric.polynomials import evaluate, real_roots
 from solver.numeric.rational import simplest_in
+from solver.numeric.tolerance import ROOT_SLACK
 from solver.repeated.delta_sets.intervals import Interval
 from solver.repeated.evaluation import evaluate as evaluate_profile
 
@@ -114,7 +115,7 @@ def resolve_best(scenario: Scenario, entry: Entry) -> BestParameter:
         elif fam is None and iv.lo != iv.hi:
             candidates += [(iv.lo + (iv.hi - iv.lo) * k / 16, iv) for k in range(1, 16)]
     # an irrational candidate is played as the simplest fraction next to it (see the module docstring)
-    slack = Fraction(1, 10**12) if sets.exact else GRID_WIDTH * 2
+    slack = ROOT_SLACK if sets.exact else GRID_WIDTH * 2
     played: dict[Number, float | None] = {}
     for x, iv in candidates:
         near = _rational_near(x, iv, slack) if isinstance(x, float) and (iv.lo != iv.hi) else None

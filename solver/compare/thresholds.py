@@ -194,12 +194,14 @@ def _current(scenario: Scenario, seats: Sequence[str], parameter: str) -> Number
 
 def parameter_intervals(scenario: Scenario, strategies: Sequence[str], parameter: str, *,
                         levers: Sequence[str] = (), domain: tuple[Number, Number] | None = None,
-                        exact: bool | None = None, nash: bool = True) -> ParameterSets:
+                        exact: bool | None = None, nash: bool = True,
+                        progress: Callable[[str, bool], None] | None = None) -> ParameterSets:
     """The values of ``parameter`` in ``domain`` where the profile is a PPE, and where it is Nash.
 
     ``strategies`` is one strategy per player (see :meth:`Scenario.seats`).  The others parameters are held
     at the scenario's values.  ``exact=None`` is exact when the model is rational (decimals count as the
     decimals they spell), prompt and small; ``False`` forces the grid.  ``nash=False`` skips the Nash set.
+    ``progress(message, transient)`` hears how many points have been solved.
 
     Raises
     ------
@@ -207,11 +209,12 @@ def parameter_intervals(scenario: Scenario, strategies: Sequence[str], parameter
         An unknown parameter, a range outside the parameter's bounds, strategies that do not fit.
     """
     with blas_threads(1):
-        return _parameter_intervals(scenario, list(strategies), parameter, levers, domain, exact, nash)
+        return _parameter_intervals(scenario, list(strategies), parameter, levers, domain, exact, nash, progress)
 
 
 def _parameter_intervals(scenario: Scenario, seats: list[str], parameter: str, levers: Sequence[str],
-                         domain: tuple[Number, Number] | None, exact: bool | None, nash: bool) -> ParameterSets:
+                         domain: tuple[Number, Number] | None, exact: bool | None, nash: bool,
+                         progress: Callable[[str, bool], None] | None) -> ParameterSets:
     ppe: list[Interval] | None
     nash_set: list[Interval] | None
     lo, hi = domain if domain is not None else domain_of(scenario, parameter)
@@ -220,9 +223,17 @@ def _parameter_intervals(scenario: Scenario, seats: list[str], parameter: str, l
         raise ModelError(f"--range: expected LO < HI, got {format_number(lo)}:{format_number(hi)}")
     if _in_unit_interval(parameter) and (lo < 0 or hi > 1):
         raise ModelError(f"--range: {parameter} is a probability; the range must lie in [0, 1]")
+    if parameter not in DOCTRINE_PARAMETERS and parameter != "delta":
+        for end in (lo, hi):  # a range end the parameter cannot take is the range's fault, named as such
+            try:
+                scenario.with_values({parameter: end})
+            except ModelError as why:
+                head, sep, rest = str(why).partition(": ")
+                shown = format_number(end) if len(format_number(end)) <= 24 else f"{float(end):.6g}"
+                raise ModelError(f"--range: {parameter} = {shown}: {rest if sep else head}") from None
     if parameter == "delta":
         model = scenario.model(levers)
-        sets = delta_intervals(model, seats, exact=exact)
+        sets = delta_intervals(model, seats, exact=exact, progress=progress)
         ppe = intersect(sets.ppe, [Interval(lo, hi, True, hi < 1)])
         nash_set = intersect(sets.nash, [Interval(lo, hi, True, hi < 1)]) if nash else None
         return ParameterSets("delta", (lo, hi), scenario.value("delta"), model.game.players, tuple(sets.strategies),
@@ -239,7 +250,7 @@ def _parameter_intervals(scenario: Scenario, seats: list[str], parameter: str, l
     if exact is not False and profile.signals.delay == 0:
         reference, _ = profile_chain(profile, False)
         if reference.n_states <= EXACT_MAX_STATES or exact is True:
-            fam = _Family(build, lo, hi)
+            fam = _Family(build, lo, hi, progress=progress, what=parameter)
     ppe_method = nash_method = ""
     ppe = nash_set = None
     if fam is not None:
@@ -257,7 +268,7 @@ def _parameter_intervals(scenario: Scenario, seats: list[str], parameter: str, l
     elif profile.signals.delay:
         notes.append("under late attribution the sets over a parameter come from the grid")
     if ppe is None or (nash and nash_set is None):
-        grid_ppe, grid_nash = _grid_sets(build, lo, hi, exact is not False and fam is not None)
+        grid_ppe, grid_nash = _grid_sets(build, lo, hi, exact is not False and fam is not None, progress, parameter)
         how = (f"grid of {GRID} values of {parameter} and bisection to {float(GRID_WIDTH):.0e} of the range on the "
                "sign of the largest gain")
         if ppe is None:
@@ -291,8 +302,10 @@ def _nodes() -> Any:
 class _Family:
     """Exact chains of the profile at points ``t`` of [0, 1] (``x = lo + (hi - lo) t``), memoised."""
 
-    def __init__(self, build: Build, lo: Fraction, hi: Fraction) -> None:
+    def __init__(self, build: Build, lo: Fraction, hi: Fraction, *,
+                 progress: Callable[[str, bool], None] | None = None, what: str = "the parameter") -> None:
         self.build, self.lo, self.hi = build, lo, hi
+        self.progress, self.what = progress, what
         self.memo: dict[Fraction, tuple[Chain, Fraction, np.ndarray, Fraction] | None] = {}
         self.degree = 0
         self.labels: list[str] | None = None  # the joint states at t = 1/2, which every sample must share
@@ -317,6 +330,8 @@ class _Family:
                 S = chain.n_states
                 V, D = exact_linalg.solve_with_det(identity(S, True) - d * chain.transition(), (1 - d) * chain.reward())
                 self.memo[t] = (chain, d, V, D)
+            if self.progress is not None:
+                self.progress(f"intervals: {len(self.memo)} exact chains in {self.what} solved", True)
         return self.memo[t]
 
     def polynomials(self, sample: Callable[[Fraction], np.ndarray]) -> list[list[Fraction]]:
@@ -426,8 +441,10 @@ class _PointGaps:
     start (Nash).  The gaps are continuous in ``t`` and never rounded to zero, so bisection follows their sign.
     """
 
-    def __init__(self, build: Build, lo: Fraction, hi: Fraction) -> None:
+    def __init__(self, build: Build, lo: Fraction, hi: Fraction,
+                 progress: Callable[[str, bool], None] | None = None, what: str = "the parameter") -> None:
         self.build, self.lo, self.hi = build, lo, hi
+        self.progress, self.what, self.count = progress, what, 0
         self.memo: dict[float, tuple[Gaps | _DelayedGaps, float, int]] = {}
 
     def at(self, t: float) -> tuple[Gaps | _DelayedGaps, float, int]:
@@ -442,6 +459,9 @@ class _PointGaps:
             else:
                 gaps = Gaps(chain)
             self.memo[t] = (gaps, float(delta), chain.n_states)
+            self.count += 1
+            if self.progress is not None:
+                self.progress(f"intervals: grid over {self.what}, {self.count} values solved", True)
         return self.memo[t]
 
     def gap(self, which: int) -> Callable[[float], tuple[float, Witness]]:
@@ -474,14 +494,16 @@ class _PointGaps:
         return f
 
 
-def _grid_sets(build: Build, lo: Fraction, hi: Fraction, exact: bool) -> tuple[list[Interval], list[Interval]]:
+def _grid_sets(build: Build, lo: Fraction, hi: Fraction, exact: bool,
+               progress: Callable[[str, bool], None] | None = None,
+               what: str = "the parameter") -> tuple[list[Interval], list[Interval]]:
     """PPE and Nash sets by the grid method of ``deltas`` run over ``t`` (see :class:`_PointGaps`).
 
     :func:`~solver.repeated.delta_sets.grid.scan` evaluates :data:`GRID` values of the parameter and bisects
     every change of verdict to :data:`GRID_WIDTH` of the range on the sign of the gains; the ends of the range
     are judged pointwise (exactly when the model is rational).
     """
-    gaps = _PointGaps(build, lo, hi)
+    gaps = _PointGaps(build, lo, hi, progress, what)
     verdicts: dict[Fraction, tuple[bool, bool]] = {}
 
     def end(t: Fraction) -> tuple[bool, bool]:

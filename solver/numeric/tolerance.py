@@ -38,6 +38,13 @@ Constants
     Relative margin under which two float ratios of the exact pivoting
     prefilter count as tied and the exact test decides
     (:meth:`solver.numeric.pivoting.IntTableau.leaving_rows`).
+:data:`CUT_TOL`
+    Float cut points of a public lottery closer than this are one cut
+    (probabilities: scale 1; :func:`solver.repeated.chain.joint_draws`).
+:data:`ROOT_SLACK`
+    How far an irrational root reported as a float may be from the true
+    root: roots are isolated to 1e-18, and the float rounds to about 1e-16
+    (:mod:`solver.compare.best` keeps this far inside such an end).
 
 Examples
 --------
@@ -54,12 +61,14 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 import numpy as np
 
 from models.numbers import PROBABILITY_SUM_TOL
 
-__all__ = ["TOL", "ROUNDING", "PROBABILITY_TOL", "RATIO_TIE", "VALUE_ROUNDING", "TIE", "payoff_span",
+__all__ = ["TOL", "ROUNDING", "PROBABILITY_TOL", "RATIO_TIE", "VALUE_ROUNDING", "TIE", "CUT_TOL", "ROOT_SLACK",
+           "payoff_span",
            "payoff_tolerance", "snap_distribution"]
 
 #: Relative tolerance of every float comparison in the solver.
@@ -79,6 +88,10 @@ TIE = 1e-12
 
 #: Relative margin under which two float pivot ratios are treated as tied.
 RATIO_TIE = 1e-9
+#: Float cut points of a public lottery closer than this are one cut.
+CUT_TOL = 1e-12
+#: How far a float irrational root may be from the true root (isolated to 1e-18, rounded to a float).
+ROOT_SLACK = Fraction(1, 10**12)
 
 
 def payoff_span(arrays: Iterable[object]) -> tuple[float, float]:

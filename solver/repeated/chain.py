@@ -72,13 +72,12 @@ from models.errors import SolverError
 from models.monitoring import SignalStructure
 from models.numbers import Number, to_exact
 from models.stage import StageGame
+from solver.numeric.tolerance import CUT_TOL
 
 __all__ = ["Chain", "build_chain", "joint_draws", "MAX_STATES"]
 
 #: Joint chains larger than this are refused: the solvers use dense S x S matrices.
 MAX_STATES = 5_000
-#: Float cut points of the public lottery closer than this are one cut (see :func:`joint_draws`).
-CUT_TOLERANCE = 1e-12
 #: Without delay, joint moves are Kronecker products over all automaton-state combinations up to this size.
 KRON_MAX = 4_096
 
@@ -306,7 +305,7 @@ def joint_draws(options: Sequence[Sequence[tuple[int, Number]]], shared: Sequenc
             # between them (about 1e-16) would hold a joint move that cannot happen
             merged: list[Number] = []
             for x in inner:
-                if x > CUT_TOLERANCE and x < 1 - CUT_TOLERANCE and (not merged or x - merged[-1] > CUT_TOLERANCE):
+                if x > CUT_TOL and x < 1 - CUT_TOL and (not merged or x - merged[-1] > CUT_TOL):
                     merged.append(x)
             inner = merged
         points = [Fraction(0) if exact else 0.0] + inner + [one]

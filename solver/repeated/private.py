@@ -52,9 +52,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -92,7 +93,11 @@ class PrivateChain:
     on_path: np.ndarray  # (X,) bool
     #: ``(s, acts) -> x``: the state of public state ``s`` of the profile chain when the player's pending
     #: actions were ``acts`` (oldest first; -1 for a period before the game began)
-    seeds: dict[tuple[int, tuple[int, ...]], int]
+    seeds: Mapping[tuple[int, tuple[int, ...]], int]
+
+    def __post_init__(self) -> None:
+        self.on_path.setflags(write=False)
+        object.__setattr__(self, "seeds", MappingProxyType(dict(self.seeds)))
 
     def state_of(self, s: int, acts: Sequence[int]) -> int:
         """The deviator's state for the profile chain's state ``s`` and the player's pending actions ``acts``."""
