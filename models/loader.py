@@ -10,6 +10,9 @@ A model file is valid or not as a whole: :func:`load_game` checks the
 repeated-game tables (``[monitoring]``, ``[strategies]``, ``[repeated]``)
 exactly as :func:`load_repeated` does, and returns the stage game.
 
+:func:`dump_model` writes a model in another format; a scenario file stays a
+scenario file (TOML, JSON), or becomes its stage game (``.nfg``).
+
 Output files (:func:`write_text`) are written atomically: a temporary file
 in the same folder, then a rename.  An existing file is never replaced
 unless asked; only a regular file is replaced (not a folder, a device or a
@@ -31,13 +34,16 @@ from typing import Any, TextIO
 
 from . import catalog
 from .errors import ModelError, ParseError
-from .formats import FORMATS, format_for, game_from_data, read_game, read_mapping, sniff_format
+from .formats import FORMATS, format_for, game_from_data, read_game, read_mapping, sniff_format, write_game
+from .formats.json_format import dump_json
 from .formats.mapping import Origin
-from .repeated import RepeatedModel, repeated_from_mapping
-from .scenario import Scenario, scenario_from_mapping, scenario_from_model
+from .formats.toml_format import dump_toml
+from .repeated import RepeatedModel, dump_repeated, repeated_from_mapping
+from .scenario import Scenario, scenario_from_mapping, scenario_from_model, scenario_to_mapping
 from .stage import StageGame
 
-__all__ = ["ModelSource", "open_model", "load_game", "load_mapping", "load_repeated", "load_scenario", "write_text"]
+__all__ = ["ModelSource", "open_model", "load_game", "load_mapping", "load_repeated", "load_scenario", "dump_model",
+           "write_text"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,29 @@ def load_scenario(spec: str, fmt: str | None = None, *, stdin: TextIO | None = N
         if "scenario" in data:
             return _scenario(source, data)
     return scenario_from_model(load_repeated(spec, source.format, stdin=io.StringIO(source.text)))
+
+
+def dump_model(spec: str, to_fmt: str, fmt: str | None = None, *,
+               stdin: TextIO | None = None) -> tuple[str, tuple[str, ...]]:
+    """The model behind ``spec`` as text in format ``to_fmt``, and the tables that format cannot hold.
+
+    A scenario file stays a scenario file in TOML and JSON (its ``[scenario]`` table, every value written
+    out), so that ``compare`` and ``--set`` still work on the copy; a Gambit ``.nfg`` file holds its
+    generated stage game only, and ``scenario`` is named as dropped.  Any other model is
+    :func:`~models.repeated.dump_repeated` of its repeated game.
+    """
+    if to_fmt not in FORMATS:
+        raise ModelError(f"unknown format {to_fmt!r}; choose one of {', '.join(FORMATS)}")
+    source = open_model(spec, fmt, stdin=stdin)
+    if source.format != "nfg":
+        data = load_mapping(source)
+        if "scenario" in data:
+            scenario = _scenario(source, data)
+            if to_fmt == "nfg":
+                return write_game(scenario.stage_game(), "nfg"), ("scenario",)
+            mapping = scenario_to_mapping(scenario)
+            return (dump_toml(mapping, inline_depth=3) if to_fmt == "toml" else dump_json(mapping)), ()
+    return dump_repeated(load_repeated(spec, source.format, stdin=io.StringIO(source.text)), to_fmt)
 
 
 def _scenario(source: ModelSource, data: dict[str, Any]) -> Scenario:

@@ -4,7 +4,7 @@ A scenario file has one table, ``[scenario]`` (every key optional)::
 
     [scenario]
     title = "Two rival states"
-    states = ["State A", "State B"]   # or a count: states = 3 (default 2)
+    states = ["State A", "State B"]   # or a count: states = 3 (default 2); at most MAX_STATES (4)
     third_parties = []                # states that are proxies or criminal groups
     operations = ["Attack"]           # hostile actions, each state's first action is "Restrain"
     gain = 2                          # benefit of an operation to its author
@@ -27,6 +27,11 @@ A scenario file has one table, ``[scenario]`` (every key optional)::
 
     [scenario.operation.Probe]        # per operation: gain, damage, cost, detection
     [scenario.state."State B"]        # per state: gain, damage, cost (its own operations, its own losses)
+
+A state may not share an operation's name, and a table names what it is for: an operation under
+``[scenario.state.X]`` (or a state under ``[scenario.operation.X]``) is refused with its line.
+``deterrence`` or ``norms`` may be empty (the scenario keeps the empty tuple), not both.  Payoff
+values whose stage payoffs go beyond ``MAX_FLOAT_PAYOFF`` are refused, naming the value.
 
 **Stage payoffs.**  A state that mounts operation ``k`` earns ``gain - cost``
 of ``k``; every operation of another state costs each of its targets that
@@ -54,7 +59,13 @@ its value among those at which it is a PPE, computed for the scenario.
 A scenario can also wrap an ordinary repeated-game model (:func:`scenario_from_model`):
 the game and its monitoring come from the model, and the parameters are the
 monitoring's (``detection``, ``false_flag``, ``tremble``, ``delay``, the
-channel's, ``audit``...) and ``delta``.
+channel's, ``audit``...), ``delta`` and, with attribution monitoring,
+``ACTION.detection`` for each hostile action (a per-action ``detection``
+table in the file gives their values).  As in a scenario file, a flat
+``detection`` set later replaces every per-action rate.
+
+:func:`scenario_to_mapping` writes a scenario's file form back (``convert``,
+``catalog NAME --json``).
 
 This module never imports :mod:`solver`.
 """
@@ -62,6 +73,8 @@ This module never imports :mod:`solver`.
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -71,13 +84,14 @@ import numpy as np
 
 from .doctrines import doctrine
 from .errors import ModelError
-from .monitoring import MAX_DELAY, AttributionMonitoring, Clarification, Monitoring
-from .numbers import Number, format_number, parse_number
+from .monitoring import MAX_DELAY, AttributionMonitoring, Clarification, Monitoring, _hostile_sets
+from .numbers import Number, format_number, parse_number, plain_number
 from .repeated import RepeatedModel, check_delta
-from .stage import StageGame
+from .stage import MAX_FLOAT_PAYOFF, StageGame
 
-__all__ = ["Scenario", "scenario_from_mapping", "scenario_from_model", "DEFAULTS", "PAYOFF_KEYS", "LEVERS",
-           "DEFAULT_DETERRENCE", "DEFAULT_NORMS", "parse_entry", "split_levers", "Entry"]
+__all__ = ["Scenario", "scenario_from_mapping", "scenario_from_model", "scenario_to_mapping", "DEFAULTS",
+           "PAYOFF_KEYS", "LEVERS", "DEFAULT_DETERRENCE", "DEFAULT_NORMS", "MAX_STATES", "SLOW_STATES", "parse_entry",
+           "split_levers", "Entry"]
 
 F = Fraction
 #: Every flat parameter and its default (the built-in default scenario says why each is plausible).
@@ -98,6 +112,13 @@ DEFAULT_NORMS = ("generous:best", "forgiving-trigger:best", "wsls", "contrite", 
                  "consult+channel+audit")
 #: The doctrines whose parameter ``NAME:best`` can optimise, and the parameter's name.
 TUNABLE = {"generous": "generosity", "forgiving-trigger": "phi", "forgiving-trigger-independent": "phi"}
+#: The most states a scenario file may have (a count or a list of names).  The joint automaton's chain grows
+#: as (automaton states)^N and the signal set as 2^N (3^N with the channel).  Measured ``compare`` with the
+#: 9 default doctrines (2 shared cores): 3 states 32 s of CPU, 4 states 475 s (2 doctrines: 13 s), 5 states
+#: not done in 600 s.  So 4 is allowed with a warning (:attr:`Scenario.slow_note`), 5 is refused.
+MAX_STATES = 4
+#: From this many states on, :attr:`Scenario.slow_note` warns that compare takes minutes.
+SLOW_STATES = 4
 _KEYS = ("title", "description", "states", "third_parties", "operations", "deterrence", "norms", "operation",
          "state") + tuple(DEFAULTS)
 
@@ -156,6 +177,23 @@ def parse_entry(text: str, *, field: str = "doctrine") -> Entry:
     return entry
 
 
+def _too_many_states(n: int) -> str:
+    return (f"expected 2 to {MAX_STATES} states, got {n}: the chains and signal sets grow exponentially in the "
+            f"number of states, and compare on {MAX_STATES + 1} would not finish in reasonable time")
+
+
+_A = {"operation": "an operation", "state": "a state"}
+
+
+def _toml_key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+
+
+def _quoted(name: str) -> str:
+    """A name as one part of a dotted field (``"a.b"`` quoted when it holds a dot)."""
+    return f'"{name}"' if "." in name else name
+
+
 def _value(key: str, value: object, where: str) -> Number:
     if key == "delay":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DELAY:
@@ -200,7 +238,13 @@ class Scenario:
                                  field=f"scenario.{key}")
             vals[key] = _value(key, v, f"scenario.{key}")
         object.__setattr__(self, "values", tuple(vals.items()))
+        object.__setattr__(self, "deterrence", tuple(self.deterrence))
+        object.__setattr__(self, "norms", tuple(self.norms))
+        if not self.deterrence and not self.norms:
+            raise ModelError("no doctrines to compare: give at least one doctrine in deterrence or norms",
+                             field="scenario.deterrence/norms")
         if self.base is not None:
+            self._check_base_overrides()
             return
         if len(self.states) < 2 or len(set(self.states)) != len(self.states):
             raise ModelError("expected at least two distinct state names", field="scenario.states")
@@ -212,22 +256,76 @@ class Scenario:
             raise ModelError("at least two states must not be third parties", field="scenario.third_parties")
         if not self.operations or len(set(self.operations)) != len(self.operations) or "Restrain" in self.operations:
             raise ModelError("expected distinct operation names other than 'Restrain'", field="scenario.operations")
-        clean = []
+        clash = [s for s in self.states if s in self.operations]
+        if clash:
+            raise ModelError(f"{clash[0]!r} names both a state and an operation; give them different names "
+                             "(a per-state or per-operation value would be ambiguous)", field="scenario.states")
+        given = {}
+        allowed: tuple[str, ...]
         for key, v in self.overrides:
             owner, _, name = key.rpartition(".")
-            where = f"scenario.{'operation' if owner in self.operations else 'state'}.{owner}.{name}"
-            allowed: tuple[str, ...]
             if owner in self.operations:
-                allowed = OPERATION_KEYS
+                where, allowed = f"scenario.operation.{_quoted(owner)}.{name}", OPERATION_KEYS
             elif owner in self.states:
-                allowed = PAYOFF_KEYS
+                where, allowed = f"scenario.state.{_quoted(owner)}.{name}", PAYOFF_KEYS
             else:
                 raise ModelError(f"unknown operation or state {owner!r}; operations are "
-                                 f"{', '.join(self.operations)}, states are {', '.join(self.states)}", field=where)
+                                 f"{', '.join(self.operations)}, states are {', '.join(self.states)}",
+                                 field=f"scenario.{_quoted(owner)}.{name}")
             if name not in allowed:
                 raise ModelError(f"unknown key {name!r}; known keys are {', '.join(allowed)}", field=where)
-            clean.append((key, _value(name, v, where)))
-        object.__setattr__(self, "overrides", tuple(clean))
+            given[key] = _value(name, v, where)
+        # canonical order (operations, then states, each in their order, keys in table order): a set of values
+        order = [f"{op}.{k}" for op in self.operations for k in OPERATION_KEYS]
+        order += [f"{st}.{k}" for st in self.states for k in PAYOFF_KEYS]
+        object.__setattr__(self, "overrides", tuple((k, given[k]) for k in order if k in given))
+        self._check_payoff_scale()
+
+    def _check_base_overrides(self) -> None:
+        """A wrapped model's dotted values are the per-action detection rates (``Hack.detection``)."""
+        hostile = self._hostile_labels()
+        given = {}
+        for key, v in self.overrides:
+            owner, _, name = key.rpartition(".")
+            if name != "detection" or owner not in hostile:
+                known = ", ".join(f"{a}.detection" for a in hostile) or "none"
+                raise ModelError(f"unknown parameter {key!r}; the per-action parameters of this model are {known}",
+                                 field="monitoring.detection")
+            given[key] = _value("detection", v, f"monitoring.detection.{owner}")
+        object.__setattr__(self, "overrides", tuple((f"{a}.detection", given[f"{a}.detection"]) for a in hostile
+                                                    if f"{a}.detection" in given))
+
+    def _hostile_labels(self) -> tuple[str, ...]:
+        """A wrapped model with attribution monitoring: its hostile action labels, in order (else none)."""
+        if self.base is None or not isinstance(self.base.monitoring, AttributionMonitoring):
+            return ()
+        game = self.base.game
+        sets = _hostile_sets(game, self.base.monitoring.hostile)
+        labels = [game.actions[i][k] for i in range(game.n_players) for k in sorted(sets[i])]
+        return tuple(dict.fromkeys(labels))
+
+    def _check_payoff_scale(self) -> None:
+        """Refuse payoff values whose stage payoffs would overflow float work, naming the value to blame."""
+        def look(me: str, op: str, key: str) -> Fraction:
+            return Fraction(self._lookup(me, op, key))  # floats exactly: no overflow in the sums below
+
+        worst = Fraction(0)
+        n = len(self.states)
+        for me in self.states:
+            own = max(abs(look(me, op, "gain") - look(me, op, "cost")) for op in self.operations)
+            hurt = max(look(me, op, "damage") for op in self.operations) if me not in self.third_parties else 0
+            worst = max(worst, own + (n - 1) * hurt)
+        if worst <= MAX_FLOAT_PAYOFF:
+            return
+        candidates: list[tuple[str, Number]] = [(f"scenario.{k}", dict(self.values)[k]) for k in PAYOFF_KEYS]
+        for key, v in self.overrides:
+            owner, _, name = key.rpartition(".")
+            if name in PAYOFF_KEYS:
+                table = "operation" if owner in self.operations else "state"
+                candidates.append((f"scenario.{table}.{_quoted(owner)}.{name}", v))
+        where, _ = max(candidates, key=lambda c: abs(Fraction(c[1])))
+        raise ModelError(f"too large: the stage payoffs it gives go beyond +-{MAX_FLOAT_PAYOFF:g}, where floating "
+                         "point would overflow; rescale gain, damage and cost", field=where)
 
     # -- parameters -------------------------------------------------------------------------------------
 
@@ -239,12 +337,19 @@ class Scenario:
         self.check_parameter(name)
         if "." in name:
             owner, _, key = name.rpartition(".")
+            if self.base is not None:  # a hostile action without its own rate has the flat one
+                return dict(self.values)[key]
             return self._lookup(None if owner in self.operations else owner,
                                 owner if owner in self.operations else None, key)
         return dict(self.values)[name]
 
     def parameters(self) -> tuple[str, ...]:
-        """The names a user can set or sweep (``--set NAME=VALUE``, ``--over NAME``)."""
+        """The names a user can set or sweep (``--set NAME=VALUE``, ``--over NAME``).
+
+        A scenario file: the flat names, then ``OPERATION.key`` and ``STATE.key``.  A wrapped model: the
+        monitoring's parameters and ``delta``, then with attribution monitoring ``ACTION.detection`` for
+        each hostile action.
+        """
         if self.base is not None:
             mon = self.base.monitoring
             names = ["tremble", "delay", "delta"]
@@ -254,18 +359,37 @@ class Scenario:
                     names.append("proxy_flag")
                 if mon.clarification is not None:
                     names += ["effectiveness", "deception", "channel_cost"]
+                names += [f"{a}.detection" for a in self._hostile_labels()]
             return tuple(names)
         out = list(DEFAULTS)
         out += [f"{op}.{k}" for op in self.operations for k in OPERATION_KEYS]
         out += [f"{s}.{k}" for s in self.states for k in PAYOFF_KEYS]
         return tuple(out)
 
+    def shown_parameters(self) -> tuple[tuple[str, Number], ...]:
+        """The parameters to print with a result: the flat values, then every per-operation, per-state or
+        per-action value that is set.  The flat ``detection`` is left out when every operation (hostile
+        action) has its own rate, since then no operation uses it.
+        """
+        flat = [p for p in self.parameters() if "." not in p]
+        if "detection" in flat and self._every_rate_given():
+            flat.remove("detection")
+        return tuple((p, self.value(p)) for p in flat) + self.overrides
+
+    def _every_rate_given(self) -> bool:
+        ops = self._hostile_labels() if self.base is not None else self.operations
+        extra = dict(self.overrides)
+        return bool(ops) and all(f"{op}.detection" in extra for op in ops)
+
     def check_parameter(self, name: str) -> None:
         if name not in self.parameters():
             where = "this model" if self.base is not None else "this scenario"
             flat = [p for p in self.parameters() if "." not in p]
-            raise ModelError(f"unknown parameter {name!r}; the parameters of {where} are {', '.join(flat)}"
-                             + ("" if self.base is not None else ", and OPERATION.key or STATE.key"))
+            if self.base is None:
+                more = ", and OPERATION.key or STATE.key"
+            else:
+                more = "".join(f", {a}.detection" for a in self._hostile_labels())
+            raise ModelError(f"unknown parameter {name!r}; the parameters of {where} are {', '.join(flat)}{more}")
 
     def with_values(self, changes: Mapping[str, object]) -> Scenario:
         """A copy with some parameters changed (validated).
@@ -330,6 +454,18 @@ class Scenario:
                          self.description)
 
     @property
+    def slow_note(self) -> str | None:
+        """A warning to print before ``compare`` or ``metagame`` starts, when the scenario is large; else None.
+
+        The estimate is measured, not computed: see :data:`MAX_STATES`.
+        """
+        if self.base is not None or len(self.states) < SLOW_STATES:
+            return None
+        return (f"{len(self.states)} states: compare may take many minutes (measured on 4 states: the 9 default "
+                "doctrines took 8 minutes of CPU time, grim and wsls alone 13 s; doctrines with the channel or "
+                "':best' take longest)")
+
+    @property
     def has_channel(self) -> bool:
         if self.base is not None:
             mon = self.base.monitoring
@@ -372,8 +508,10 @@ class Scenario:
         if clar is not None:
             clar = Clarification(v["effectiveness"], v["deception"], v["channel_cost"]) if "channel" in levers else None
         audits = "audit" in levers
+        # the per-action rates are the scenario's ACTION.detection values: a flat detection set later cleared them
+        by_action = tuple((key.rpartition(".")[0], rate) for key, rate in self.overrides)
         return replace(mon, tremble=tremble, delay=delay, detection=v["detection"], false_flag=v["false_flag"],
-                       clarification=clar,
+                       clarification=clar, detection_by_action=by_action,
                        audit=v["audit"] if audits else Fraction(0),
                        audit_cost=v["audit_cost"] if audits else Fraction(0),
                        proxy_flag=v["proxy_flag"] if mon.proxies else mon.proxy_flag)
@@ -432,14 +570,19 @@ def scenario_from_mapping(data: Mapping[str, Any]) -> Scenario:
             kwargs[key] = text
     states = spec.get("states", 2)
     if isinstance(states, int) and not isinstance(states, bool):
-        if not 2 <= states <= 6:
-            raise ModelError(f"expected 2 to 6 states, got {states}", field="scenario.states")
+        if states < 2:
+            raise ModelError(f"expected 2 to {MAX_STATES} states, got {states}", field="scenario.states")
+        if states > MAX_STATES:
+            raise ModelError(_too_many_states(states), field="scenario.states")
         states = [f"State {chr(ord('A') + k)}" for k in range(states)]
     kwargs["states"] = _names(states, "scenario.states")
+    if len(kwargs["states"]) > MAX_STATES:  # a list of names as well as a count
+        raise ModelError(_too_many_states(len(kwargs["states"])), field="scenario.states")
     if "third_parties" in spec:
         kwargs["third_parties"] = _names(spec["third_parties"], "scenario.third_parties")
     if "operations" in spec:
         kwargs["operations"] = _names(spec["operations"], "scenario.operations")
+    names_of = {"operation": kwargs.get("operations", Scenario.operations), "state": kwargs["states"]}
     for key in ("deterrence", "norms"):
         if key in spec:
             kwargs[key] = _entries(spec[key], f"scenario.{key}")
@@ -450,21 +593,36 @@ def scenario_from_mapping(data: Mapping[str, Any]) -> Scenario:
         if not isinstance(block, Mapping):
             raise ModelError("expected a table of tables", field=f"scenario.{table}")
         for owner, values in block.items():
+            where = f"scenario.{table}.{_quoted(owner)}"
             if not isinstance(values, Mapping):
-                raise ModelError("expected a table", field=f"scenario.{table}.{owner}")
+                raise ModelError("expected a table", field=where)
+            if values and owner not in names_of[table]:  # an empty table applies nothing (the README's template)
+                other = "state" if table == "operation" else "operation"
+                known = f"{table}s are {', '.join(names_of[table])}"
+                if owner in names_of[other]:
+                    raise ModelError(f"{owner!r} is {_A[other]}, not {_A[table]}: write [scenario.{other}."
+                                     f"{_toml_key(owner)}] for it ({known})", field=where)
+                raise ModelError(f"unknown {table} {owner!r}; {known}", field=where)
             for k, v in values.items():
                 if k not in allowed:
                     raise ModelError(f"unknown key {k!r}; known keys are {', '.join(allowed)}",
-                                     field=f"scenario.{table}.{owner}.{k}")
+                                     field=f"{where}.{k}")
                 overrides.append((f"{owner}.{k}", v))
     kwargs["overrides"] = tuple(overrides)
     return Scenario(**kwargs)
 
 
 def scenario_from_model(model: RepeatedModel) -> Scenario:
-    """Wrap an ordinary repeated-game model: its game and monitoring, its parameters as the scenario's."""
+    """Wrap an ordinary repeated-game model: its game and monitoring, its parameters as the scenario's.
+
+    A per-action detection table becomes the ``ACTION.detection`` parameters.  The flat ``detection`` is
+    then the rate of the hostile actions the table does not list; when it lists every one, no action has
+    the flat rate (the file's placeholder is 1), and the scenario records the highest listed rate instead, so
+    that no path shows a rate the model does not have (:meth:`Scenario.shown_parameters` leaves it out).
+    """
     mon = model.monitoring
     values: dict[str, Number] = {"tremble": mon.tremble, "delay": mon.delay}
+    overrides: tuple[tuple[str, Number], ...] = ()
     if model.delta is not None:
         values["delta"] = model.delta
     if isinstance(mon, AttributionMonitoring):
@@ -473,5 +631,48 @@ def scenario_from_model(model: RepeatedModel) -> Scenario:
         if mon.clarification is not None:
             values.update(effectiveness=mon.clarification.effectiveness, deception=mon.clarification.deception,
                           channel_cost=mon.clarification.cost)
-    return Scenario(title=model.game.title or "", description=model.game.description or "",
-                    values=tuple(values.items()), base=model)
+        overrides = tuple((f"{a}.detection", r) for a, r in mon.detection_by_action)
+    scenario = Scenario(title=model.game.title or "", description=model.game.description or "",
+                        values=tuple(values.items()), overrides=overrides, base=model)
+    if overrides and scenario._every_rate_given():
+        values["detection"] = max(r for _, r in overrides)
+        scenario = replace(scenario, values=tuple(values.items()))
+    return scenario
+
+
+def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
+    """The file form of a scenario (``title``, ``description`` and ``[scenario]``), every value written out.
+
+    :func:`scenario_from_mapping` reads it back to an equal scenario.  A wrapped model has no scenario
+    table: write its model instead.
+
+    Raises
+    ------
+    ModelError
+        For a scenario that wraps a model.
+    """
+    if scenario.base is not None:
+        raise ModelError("this scenario wraps a model file; write the model instead")
+    out: dict[str, Any] = {}
+    if scenario.title:
+        out["title"] = scenario.title
+    if scenario.description:
+        out["description"] = scenario.description
+    spec: dict[str, Any] = {"states": list(scenario.states)}
+    if scenario.third_parties:
+        spec["third_parties"] = list(scenario.third_parties)
+    spec["operations"] = list(scenario.operations)
+    for key, v in scenario.values:
+        spec[key] = v if key == "delay" else plain_number(v)
+    spec["deterrence"] = [e.label for e in scenario.deterrence]
+    spec["norms"] = [e.label for e in scenario.norms]
+    for table, owners in (("operation", scenario.operations), ("state", scenario.states)):
+        block: dict[str, dict[str, Any]] = {}
+        for key, v in scenario.overrides:
+            owner, _, name = key.rpartition(".")
+            if owner in owners:
+                block.setdefault(owner, {})[name] = plain_number(v)
+        if block:
+            spec[table] = block
+    out["scenario"] = spec
+    return out

@@ -296,3 +296,216 @@ def test_repeated_states_the_audits_and_proxies_of_a_scenario():
     assert "proxies Gang" in line and "probability 1/5" in line
     plain = monitoring_text(monitoring_to_mapping(Scenario().model(()).monitoring))
     assert "audit" not in plain and "prox" not in plain
+
+
+# -- 9. review fixes: per-action detection in a model file, table kinds, limits, writers ---------------------
+
+HACK_AND_LEAK = '''title = "hack and leak"
+players = ["A", "B"]
+actions = [["Restrain", "Hack", "Leak"], ["Restrain", "Hack", "Leak"]]
+[payoffs]
+"A" = [[0, -3, -3], [1, -2, -2], ["1/2", "-5/2", "-5/2"]]
+"B" = [[0, 1, "1/2"], [-3, -2, "-5/2"], [-3, -2, "-5/2"]]
+[monitoring]
+kind = "attribution"
+detection = { Hack = "4/5", Leak = "1/2" }
+false_flag = "1/20"
+[repeated]
+delta = "9/10"
+'''
+
+
+def grim_closed_form(detection, false_flag=F(1, 20), delta=F(9, 10), temptation=1, punishment=-2):
+    """Grim in a two-state PD under attribution: the peace value and the one-shot gain of attacking in peace.
+
+    Peace lasts while nobody is blamed (probability (1-f)^2 a period); war pays P forever.  So
+    V = delta ((1-f)^2 V + (1 - (1-f)^2) P), and an attack with detection d pays
+    (1-delta) T + delta ((1-d)(1-f) V + (1 - (1-d)(1-f)) P).
+    """
+    f, d, q = false_flag, detection, (1 - false_flag) ** 2
+    peace = punishment * delta * (1 - q) / (1 - delta * q)
+    stay = (1 - d) * (1 - f)
+    attack = (1 - delta) * temptation + delta * (stay * peace + (1 - stay) * punishment)
+    return peace, attack - peace
+
+
+def test_a_flat_detection_replaces_a_model_files_per_action_rates(tmp_path):
+    # F1: compare/intervals kept the file's {Hack = 4/5, Leak = 1/2} whatever detection was set
+    from solver.compare.thresholds import parameter_intervals
+
+    path = tmp_path / "hl.toml"
+    path.write_text(HACK_AND_LEAK)
+    sc = load_scenario(str(path))
+    assert sc.value("Hack.detection") == F(4, 5) and sc.value("Leak.detection") == F(1, 2)
+    assert {"Hack.detection", "Leak.detection"} <= set(sc.parameters())
+    assert sc.value("detection") in (F(4, 5), F(1, 2))  # not the file's placeholder 1: no action has rate 1
+    shown = dict(sc.shown_parameters())
+    assert "detection" not in shown and shown["Hack.detection"] == F(4, 5) and shown["Leak.detection"] == F(1, 2)
+    # the unchanged model keeps the file's rates
+    assert sc.full_model().monitoring.detection_by_action == (("Hack", F(4, 5)), ("Leak", F(1, 2)))
+    moved = sc.with_values({"detection": F(1, 10)})
+    mon = moved.full_model().monitoring
+    assert mon.detection_by_action == () and mon.detection_of("Hack") == mon.detection_of("Leak") == F(1, 10)
+    # grim is then no PPE: attacking (Hack) in peace gains exactly the closed form's 409/7510
+    peace, gain = grim_closed_form(F(1, 10))
+    assert gain == F(409, 7510)
+    r = evaluate(moved.model(), ["grim", "grim"], F(9, 10), exact=True)
+    assert r.values[0] == peace == F(-702, 751)
+    assert not r.equilibrium.ppe and max(p.ppe_gain for p in r.equilibrium.players) == gain
+    # one rate alone: only Leak moves
+    leak = sc.with_values({"Leak.detection": F(1, 10)}).full_model().monitoring
+    assert leak.detection_of("Hack") == F(4, 5) and leak.detection_of("Leak") == F(1, 10)
+    # the sweep moves both rates: grim is a PPE exactly when detection >= the closed form's 1093/6840
+    # (Hack binds: Leak pays 1/2 < 1 for the same blame risk)
+    sets = parameter_intervals(sc, sc.seats("grim"), "detection", nash=False)
+    assert [(iv.lo, iv.hi, iv.lo_closed, iv.hi_closed) for iv in sets.ppe] == [(F(1093, 6840), 1, True, True)]
+    assert grim_closed_form(F(1093, 6840))[1] == 0
+
+
+def test_a_model_without_a_table_gains_one_from_an_action_rate():
+    from models.repeated import RepeatedModel
+    from models.scenario import scenario_from_model
+
+    game = Scenario().stage_game()
+    sc = scenario_from_model(RepeatedModel(game, AttributionMonitoring(detection=F(3, 5)), (), F(9, 10)))
+    assert sc.value("Attack.detection") == F(3, 5) and sc.overrides == ()
+    one = sc.with_values({"Attack.detection": F(1, 5)}).full_model().monitoring
+    assert one.detection_of("Attack") == F(1, 5) and one.detection == F(3, 5)
+    with pytest.raises(ModelError, match="unknown parameter 'Probe.detection'"):
+        sc.with_values({"Probe.detection": F(1, 5)})
+
+
+def test_empty_doctrine_lists(tmp_path):
+    # F3: both empty is an error naming the file; one empty is allowed and kept empty
+    path = tmp_path / "e.toml"
+    path.write_text("[scenario]\ndeterrence = []\nnorms = []\n")
+    with pytest.raises(ModelError) as info:
+        load_scenario(str(path))
+    assert info.value.field == "scenario.deterrence/norms" and "e.toml" in str(info.value)
+    assert "no doctrines to compare" in str(info.value)
+    path.write_text("[scenario]\ndeterrence = []\n")
+    sc = load_scenario(str(path))
+    assert sc.deterrence == () and len(sc.norms) > 0
+    assert sc.with_values({"gain": 3}).deterrence == ()
+
+
+TABLE_KINDS = [
+    ("operation-under-state", "[scenario]\n[scenario.state.Attack]\ngain = 10\n", "scenario.state.Attack", 2,
+     "'Attack' is an operation, not a state: write [scenario.operation.Attack]"),
+    ("state-under-operation", '[scenario]\n[scenario.operation."State B"]\ngain = 10\n',
+     "scenario.operation.State B", 2, "'State B' is a state, not an operation: write [scenario.state.\"State B\"]"),
+    ("state-key-under-operation", '[scenario]\n[scenario.operation."State B"]\ndetection = 0.4\n',
+     "scenario.operation.State B", 2, "is a state, not an operation"),
+    ("unknown-operation", "[scenario]\n[scenario.operation.Strike]\ngain = 4\n", "scenario.operation.Strike", 2,
+     "unknown operation 'Strike'; operations are Attack"),
+    ("unknown-state", '[scenario]\ngain = 1\n[scenario.state."State C"]\ngain = 4\n', "scenario.state.State C", 3,
+     "unknown state 'State C'; states are State A, State B"),
+    ("name-clash", '[scenario]\nstates = ["Attack", "B"]\n[scenario.state.Attack]\ngain = 10\n', "scenario.states", 2,
+     "'Attack' names both a state and an operation"),
+    ("five-states", "[scenario]\nstates = 5\n", "scenario.states", 2, "expected 2 to 4 states, got 5"),
+    ("seven-names", '[scenario]\nstates = ["a", "b", "c", "d", "e", "f", "g"]\n', "scenario.states", 2,
+     "expected 2 to 4 states, got 7"),
+    ("huge-gain", "[scenario]\ngain = 1e200\n", "scenario.gain", 2, "too large"),
+    ("huge-sum", "[scenario]\nstates = 3\ndamage = 1e150\n", "scenario.damage", 3, "too large"),
+    ("huge-state-damage", '[scenario]\n[scenario.state."State B"]\ndamage = "10**200"\n',
+     "scenario.state.State B.damage", 3, ""),
+]
+
+
+@pytest.mark.parametrize("text,field,line,fragment", [c[1:] for c in TABLE_KINDS], ids=[c[0] for c in TABLE_KINDS])
+def test_a_value_under_the_wrong_table_is_refused_with_its_line(tmp_path, text, field, line, fragment):
+    # F4, F5, D4: a per-state value was applied to an operation of the same name (and the reverse), silently
+    path = tmp_path / "t.toml"
+    path.write_text(text.replace('"10**200"', '"1' + "0" * 200 + '"'))
+    with pytest.raises(ModelError) as info:
+        load_scenario(str(path))
+    err = info.value
+    assert (err.field, err.line) == (field, line), str(err)
+    assert fragment in err.message and str(err).startswith(f"{path}: line {line}: {field}: ")
+
+
+def test_payoff_limit_matches_the_generated_payoffs():
+    # the largest stage payoff magnitude is |gain - cost| + (N - 1) damage (every other state attacks)
+    from models.stage import MAX_FLOAT_PAYOFF
+
+    top = F(MAX_FLOAT_PAYOFF)
+    ok = Scenario(values=(("gain", top), ("cost", F(0)), ("damage", F(0))))
+    assert max(abs(v) for arr in ok.stage_game().payoffs for v in arr.flat) == top
+    ok.stage_game().float_payoffs()  # float work accepts it
+    with pytest.raises(ModelError) as info:
+        Scenario(values=(("gain", top + 1), ("cost", F(0)), ("damage", F(0))))
+    assert info.value.field == "scenario.gain"
+    with pytest.raises(ModelError) as info:  # 3 states: top/2 damage from two attackers plus a net gain of 1
+        Scenario(states=("A", "B", "C"), values=(("damage", top / 2),))
+    assert info.value.field == "scenario.damage"
+    # a third party is never a target: the worst payoff is a state's, hit by two attackers: 2 (top/2 - 1) < top
+    Scenario(states=("A", "B", "X"), third_parties=("X",), values=(("damage", top / 2 - 1), ("gain", 1)))
+    with pytest.raises(ModelError) as info:
+        Scenario().with_values({"gain": 1e200})
+    assert info.value.field == "scenario.gain"
+
+
+SCENARIOS = [
+    Scenario(),
+    Scenario(title="t", description="d", states=("A", "B", "Gang"), third_parties=("Gang",),
+             operations=("Probe", "Strike"), values=(("gain", 0.25), ("delta", F(1, 2)), ("delay", 1)),
+             overrides=(("B.damage", 7), ("Probe.detection", F(2, 5)), ("Strike.gain", 3)),
+             deterrence=(), norms=(parse_entry("consult+channel+audit"), parse_entry("generous:best"))),
+    Scenario(states=("x.y", "z"), operations=("op.1",), overrides=(("x.y.gain", 5), ("op.1.cost", F(1, 3)))),
+]
+
+
+@pytest.mark.parametrize("k", range(len(SCENARIOS)))
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_a_scenario_survives_its_file_form(tmp_path, k, fmt):
+    # D6: catalog --json and convert dropped [scenario]; the file form reads back to an equal scenario
+    from models.formats.json_format import dump_json
+    from models.formats.toml_format import dump_toml
+    from models.scenario import scenario_to_mapping
+
+    sc = SCENARIOS[k]
+    mapping = scenario_to_mapping(sc)
+    assert scenario_from_mapping(mapping) == sc
+    path = tmp_path / f"s.{fmt}"
+    path.write_text(dump_toml(mapping, inline_depth=3) if fmt == "toml" else dump_json(mapping))
+    back = load_scenario(str(path))
+    assert back == sc and back.stage_game() == sc.stage_game()
+
+
+def test_convert_and_catalog_keep_the_scenario(tmp_path):
+    from click.testing import CliRunner
+
+    from models.formats import read_game
+    from models.loader import dump_model
+    from solver.cli import main
+
+    default = load_scenario("catalog:cyber-scenario")
+    for fmt in ("toml", "json"):
+        text, dropped = dump_model("catalog:cyber-scenario", fmt)
+        path = tmp_path / f"cs.{fmt}"
+        path.write_text(text)
+        assert dropped == () and load_scenario(str(path)) == default
+        assert load_scenario(str(path)).with_values({"gain": 5}).value("gain") == 5
+    text, dropped = dump_model("catalog:cyber-scenario", "nfg")
+    assert dropped == ("scenario",) and read_game(text, "nfg") == default.stage_game().to_exact()
+    shown = CliRunner().invoke(main, ["catalog", "cyber-scenario", "--json"])
+    assert shown.exit_code == 0 and '"scenario": {' in shown.stdout
+    out = tmp_path / "out.nfg"
+    res = CliRunner().invoke(main, ["convert", "catalog:cyber-scenario", str(out)])
+    assert res.exit_code == 0 and "scenario is not written" in res.stderr
+    # an ordinary model converts as before
+    text, dropped = dump_model("catalog:cyber", "toml")
+    assert "[scenario]" not in text and "[monitoring]" in text and dropped == ()
+
+
+def test_four_states_are_allowed_in_both_forms_with_a_warning(tmp_path):
+    # F5: states = 5 never finished and a list of 7 names got past the count's limit of 6
+    from models.scenario import MAX_STATES
+
+    assert MAX_STATES == 4
+    path = tmp_path / "four.toml"
+    for spec in ("4", '["a", "b", "c", "d"]'):
+        path.write_text(f"[scenario]\nstates = {spec}\n")
+        sc = load_scenario(str(path))
+        assert len(sc.states) == 4 and sc.slow_note is not None and "4 states" in sc.slow_note
+    assert Scenario().slow_note is None and Scenario(states=("a", "b", "c")).slow_note is None

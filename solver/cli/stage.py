@@ -7,12 +7,12 @@ import click
 from models import catalog
 from models.errors import SolverError
 from models.formats import FORMATS, format_for
-from models.loader import load_repeated, write_text
+from models.loader import dump_model, write_text
 from models.mixed_profile import parse_profile
-from models.repeated import dump_repeated
 from solver.cli.options import (
     EXIT_NOT_EQUILIBRIUM,
     arithmetic_option,
+    choose_model,
     emit,
     emit_json,
     emit_notes,
@@ -20,7 +20,6 @@ from solver.cli.options import (
     model_argument,
     note,
     open_game,
-    open_repeated,
     output_options,
     progress_reporter,
 )
@@ -142,16 +141,17 @@ def verify(model: str | None, fmt: str | None, profile: str, exact: bool | None,
 def convert(model: str, fmt: str | None, output: str, to_fmt: str | None, force: bool) -> None:
     """Convert MODEL to OUTPUT (.toml, .nfg or .json; - for stdout).
 
-    TOML and JSON keep the monitoring, strategies and discount factor; a Gambit .nfg file holds the stage
-    game only.
+    TOML and JSON keep the monitoring, strategies and discount factor, or a scenario's [scenario] table; a
+    Gambit .nfg file holds the stage game only.
     """
     target = to_fmt or (None if output == "-" else format_for(output))
     if target is None:
         raise click.UsageError("cannot tell the output format from OUTPUT; give --to toml|nfg|json")
-    _, rep = open_repeated(model, fmt)
-    text, dropped = dump_repeated(rep, target)
+    spec, stdin = choose_model(model)
+    text, dropped = dump_model(spec, target, fmt, stdin=stdin)
     if dropped:
-        note(f"the .{target} format holds the stage game only; {', '.join(dropped)} are not written")
+        note(f"the .{target} format holds the stage game only; {', '.join(dropped)} "
+             f"{'is' if len(dropped) == 1 else 'are'} not written")
     write_text(output, text, overwrite=force)
     if output != "-":
         click.echo(f"wrote {output} ({target})", err=True)
@@ -166,7 +166,7 @@ def catalog_cmd(name: str | None, as_json: bool) -> None:
     if name is not None:
         spec = catalog.PREFIX + name.removeprefix(catalog.PREFIX)
         if as_json:
-            emit_text(dump_repeated(load_repeated(spec), "json")[0], nl=False)
+            emit_text(dump_model(spec, "json")[0], nl=False)
         else:
             emit_text(catalog.text(name.removeprefix(catalog.PREFIX)), nl=False)
         return

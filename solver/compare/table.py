@@ -152,6 +152,9 @@ def compare(scenario: Scenario, *, exact: bool | None = None,
     """Every doctrine of the scenario's two sets, side by side, and the verdict (see the module docstring)."""
     with blas_threads(1):
         notes: list[str] = []
+        slow = scenario.slow_note
+        if slow is not None and progress is not None:
+            progress(slow, False)
         entries = []
         for e, fam in [(e, "deterrence") for e in scenario.deterrence] + [(e, "norm") for e in scenario.norms]:
             missing = [lv for lv in e.levers if lv not in scenario.levers]
@@ -178,12 +181,8 @@ def compare(scenario: Scenario, *, exact: bool | None = None,
         levers = _lever_effects(scenario, norm, exact) if norm is not None else ()
         given = {fam for _, fam in entries}
         verdict = _verdict(scenario, rows, det, norm, levers, given)
-    return Comparison(scenario.title, scenario.players, tuple((k, scenario.value(k)) for k in _shown(scenario)),
-                      tuple(rows), det, norm, levers, tuple(verdict), tuple(notes))
-
-
-def _shown(scenario: Scenario) -> list[str]:
-    return [p for p in scenario.parameters() if "." not in p]
+    return Comparison(scenario.title, scenario.players, scenario.shown_parameters(), tuple(rows), det, norm, levers,
+                      tuple(verdict), tuple(notes))
 
 
 def _lever_effects(scenario: Scenario, row: Row, exact: bool | None) -> tuple[LeverEffect, ...]:

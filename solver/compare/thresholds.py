@@ -189,6 +189,8 @@ def _current(scenario: Scenario, seats: Sequence[str], parameter: str) -> Number
             if sep and TUNABLE.get(base) == parameter:
                 return parse_number(arg, field=s)
         return None
+    if parameter not in dict(scenario.shown_parameters()):
+        return None  # a flat value no operation uses (every hostile action has its own rate)
     return scenario.value(parameter)
 
 
