@@ -55,7 +55,10 @@ NOTE_CASES = [
     (["compare"], True),  # the default scenario is named on stderr
     (["intervals", "-s", "grim", "--over", "detection"], True),
     (["metagame", "-d", "grim", "-d", "always-attack"], True),
+    (["sweep", "--grid", "detection=0.5,1", "--out", "sweep.csv", "-j", "1"], True),  # writes its file only
 ]
+#: Commands whose result is a file: stdout stays empty.
+FILE_RESULTS = {"sweep"}
 
 
 def test_the_note_cases_cover_every_command():
@@ -63,10 +66,14 @@ def test_the_note_cases_cover_every_command():
 
 
 @pytest.mark.parametrize("args,has_notes", NOTE_CASES, ids=[" ".join(a) for a, _ in NOTE_CASES])
-def test_notes_go_to_stderr_and_results_to_stdout(args, has_notes):
+def test_notes_go_to_stderr_and_results_to_stdout(args, has_notes, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     res = run(*args)
     assert res.exit_code == 0, res.stderr
-    assert res.stdout.strip(), "a result on stdout"
+    if args[0] in FILE_RESULTS:
+        assert res.stdout == "" and (tmp_path / args[args.index("--out") + 1]).stat().st_size > 0
+    else:
+        assert res.stdout.strip(), "a result on stdout"
     assert not re.search(r"\bnote\b", res.stdout, re.IGNORECASE), res.stdout
     assert ("detente: note: " in res.stderr) == has_notes
     assert all(line.startswith("detente: ") for line in res.stderr.splitlines())

@@ -26,6 +26,7 @@ from solver.cli import compare as compare_commands
 from solver.cli import meta as meta_commands
 from solver.cli import repeated as repeated_commands
 from solver.cli import stage as stage_commands
+from solver.cli import sweep as sweep_commands
 from solver.numeric.blas import blas_threads
 
 __all__ = ["main", "CommandError", "UsageError", "DetenteGroup", "EXIT_INTERRUPTED"]
@@ -137,5 +138,5 @@ def main() -> None:
 for _command in (stage_commands.solve, stage_commands.analyze, stage_commands.verify, stage_commands.convert,
                  stage_commands.catalog_cmd, repeated_commands.repeated, repeated_commands.deltas,
                  repeated_commands.simulate, repeated_commands.doctrines, compare_commands.compare,
-                 compare_commands.intervals, meta_commands.metagame):
+                 compare_commands.intervals, meta_commands.metagame, sweep_commands.sweep):
     main.add_command(_command)
