@@ -9,7 +9,6 @@ output that cannot be written are bad input, exit code 1.  Each is one line nami
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,17 +18,11 @@ from models.errors import ModelError
 from models.numbers import Number
 from solver.cli.options import model_argument, open_scenario, scenario_options
 from solver.cli.progress import stderr_progress
-from solver.sweep.figures import columns
-from solver.sweep.mapping import BOUNDARY_ROWS, check_map, regime_map
-from solver.sweep.run import check_scheduler, default_jobs, run_sweep
-from solver.sweep.spec import build_spec, parse_design, parse_grid, resolve_doctrines
-from solver.sweep.store import Store
+from solver.sweep.mapping import BOUNDARY_ROWS
+from solver.sweep.run import check_scheduler, sweep_to_file
+from solver.sweep.spec import build_spec, parse_design, parse_grid
 
 __all__ = ["sweep"]
-
-#: Without --jobs, a sweep of fewer evaluations (points x doctrines) than this runs in this process.
-SMALL = 200
-
 
 def _reporter() -> Callable[[str, bool], None]:
     """Running counts on one line when stderr is a terminal (nothing in a log); other lines always."""
@@ -130,50 +123,6 @@ def sweep(model: str | None, fmt: str | None, grids: tuple[str, ...], design: st
 
     spec = build_spec(scenario, axes, design=plan, tune_best=tune_best, chunk_size=chunk_size,
                       versions={"scipy": scipy.__version__})
-    if plot is not None:
-        check_map(spec, out, plot, force)  # before the sweep: a map that cannot be drawn is refused at once
-    if plan is not None and plan.kind == "sobol" and plan.n & (plan.n - 1):
-        note(f"Sobol' points are balanced when N is a power of 2 ({plan.n} is not)")
-    if scheduler is not None and scheduler != "local" and jobs is not None:
-        note("--jobs is ignored with a --scheduler address: the cluster has its own workers")
-    ctx = click.get_current_context()
-    with Store(out, spec, force=force, restart=restart, retry_errors=retry_errors,
-               options=_options(ctx.params)) as store:
-        if store.complete:
-            progress(f"sweep: {out} is complete ({spec.n_points:,} points x {len(spec.doctrines)} doctrines, as "
-                     f"{store.beside} records); nothing to compute (--force computes it again)", False)
-            if plot is not None:
-                _map(resolve_doctrines(spec), out, plot, boundary_rows, jobs, force, progress)
-            return
-        if store.restarted:
-            note(f"--restart: the sweep in {store.parts} is cleared")
-        elif store.done:
-            note(f"resuming: {len(store.done):,} of {spec.n_chunks:,} chunks are done in {store.parts}")
-        spec = resolve_doctrines(spec)
-        store.set_spec(spec)
-        for d in spec.doctrines:
-            if d.entry.tuned is not None and d.played is not None:
-                note(f"{d.label} is tuned once, at the scenario's values, to {d.played} ({d.note}), and played so "
-                     "at every point; --tune-best tunes it at each point")
-        if jobs is None:  # starting worker processes takes seconds: a small sweep is done sooner in this one
-            small = scheduler is None and (spec.n_points * len(spec.doctrines) < SMALL or spec.n_chunks == 1)
-            jobs = 1 if small else default_jobs()
-        stats = run_sweep(spec, store, jobs=jobs, scheduler=scheduler, progress=progress)
-        names = columns(spec)
-        kept = store.finish([n for n, _ in names], [t for _, t in names])
-    resumed = f" ({stats.resumed_points:,} resumed)" if stats.resumed_points else ""
-    rate = f"{stats.rate:,.1f} points/s" if stats.computed_points else "nothing to compute"
-    progress(f"sweep: {stats.points:,} points{resumed} x {stats.doctrines} doctrines, {stats.error_rows:,} errors, "
-             f"{stats.seconds:.1f} s, {rate}; wrote {out}", False)
-    if kept:
-        note(f"{stats.error_rows:,} rows are errors (column error): the chunks are kept in {store.parts}, and "
-             "the same command with --retry-errors computes them again")
-    if plot is not None:
-        _map(spec, out, plot, boundary_rows, jobs, force, progress)
-
-
-def _map(spec: Any, out: str, plot: str, rows: int, jobs: int | None, force: bool,
-         progress: Callable[[str, bool], None]) -> None:
-    t0 = time.perf_counter()
-    written = regime_map(spec, out, plot, rows=rows, jobs=jobs or default_jobs(), force=force, progress=progress)
-    progress(f"map: wrote {written} ({time.perf_counter() - t0:.1f} s)", False)
+    sweep_to_file(spec, out, jobs=jobs, scheduler=scheduler, force=force, restart=restart, retry_errors=retry_errors,
+                  plot=plot, boundary_rows=boundary_rows, options=_options(click.get_current_context().params),
+                  progress=progress)

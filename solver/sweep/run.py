@@ -34,11 +34,12 @@ from typing import Any
 
 from models.errors import ModelError, SolverError
 from solver.numeric.blas import blas_threads
-from solver.sweep.figures import chunk_rows
-from solver.sweep.spec import Spec
+from solver.sweep.figures import chunk_rows, columns
+from solver.sweep.spec import Spec, resolve_doctrines
 from solver.sweep.store import Store, rows_text
 
-__all__ = ["SweepStats", "run_sweep", "compute_chunk", "default_jobs", "check_scheduler", "ChunkRows"]
+__all__ = ["SweepStats", "run_sweep", "sweep_to_file", "compute_chunk", "default_jobs", "check_scheduler",
+           "ChunkRows"]
 
 #: Tasks in flight per worker: enough to keep a worker busy while the parent writes.
 IN_FLIGHT = 2
@@ -237,3 +238,81 @@ def _dask(spec: Spec, pending: Sequence[int], jobs: int, scheduler: str,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+#: Without a number of jobs, a sweep of fewer evaluations (points x doctrines) than this runs in this process.
+SMALL = 200
+
+
+def sweep_to_file(spec: Spec, out: str, *, jobs: int | None = None, scheduler: str | None = None, force: bool = False,
+                  restart: bool = False, retry_errors: bool = False, plot: str | None = None,
+                  boundary_rows: int | None = None, options: dict[str, Any] | None = None,
+                  progress: Progress | None = None) -> SweepStats | None:
+    """The whole of ``detente sweep`` once its options are read: the sweep ``spec`` into ``out``, resumed where
+    ``out``'s parts folder says, then the regime map ``plot`` if asked (see the module docstring).
+
+    ``progress(message, transient)`` hears notes (``"note: ..."``), the running counts, and the final line of
+    statistics.  Returns the statistics of this run, or None when ``out`` was complete already.
+
+    Raises
+    ------
+    ModelError
+        A map that cannot be drawn (checked before any work), an output that cannot be written, a parts
+        folder that holds another sweep (without ``restart``).
+    """
+    from solver.sweep.mapping import BOUNDARY_ROWS, check_map, regime_map
+
+    def quiet(message: str, transient: bool = False) -> None:
+        pass
+
+    say: Progress = progress if progress is not None else quiet
+    rows = BOUNDARY_ROWS if boundary_rows is None else boundary_rows
+
+    def note(text: str) -> None:
+        say(f"note: {text}", False)
+
+    def draw(final: Spec, workers: int) -> None:
+        t0 = time.perf_counter()
+        written = regime_map(final, out, plot, rows=rows, jobs=workers, force=force, progress=say)  # type: ignore[arg-type]
+        say(f"map: wrote {written} ({time.perf_counter() - t0:.1f} s)", False)
+
+    if plot is not None:
+        check_map(spec, out, plot, force)  # before the sweep: a map that cannot be drawn is refused at once
+    design = spec.design
+    if design is not None and design.kind == "sobol" and design.n & (design.n - 1):
+        note(f"Sobol' points are balanced when N is a power of 2 ({design.n} is not)")
+    if scheduler is not None and scheduler != "local" and jobs is not None:
+        note("--jobs is ignored with a --scheduler address: the cluster has its own workers")
+    with Store(out, spec, force=force, restart=restart, retry_errors=retry_errors, options=options or {}) as store:
+        if store.complete:
+            say(f"sweep: {out} is complete ({spec.n_points:,} points x {len(spec.doctrines)} doctrines, as "
+                f"{store.beside} records); nothing to compute (--force computes it again)", False)
+            if plot is not None:
+                draw(resolve_doctrines(spec), jobs or default_jobs())
+            return None
+        if store.restarted:
+            note(f"--restart: the sweep in {store.parts} is cleared")
+        elif store.done:
+            note(f"resuming: {len(store.done):,} of {spec.n_chunks:,} chunks are done in {store.parts}")
+        spec = resolve_doctrines(spec)
+        store.set_spec(spec)
+        for d in spec.doctrines:
+            if d.entry.tuned is not None and d.played is not None:
+                note(f"{d.label} is tuned once, at the scenario's values, to {d.played} ({d.note}), and played so "
+                     "at every point; --tune-best tunes it at each point")
+        if jobs is None:  # starting worker processes takes seconds: a small sweep is done sooner in this one
+            small = scheduler is None and (spec.n_points * len(spec.doctrines) < SMALL or spec.n_chunks == 1)
+            jobs = 1 if small else default_jobs()
+        stats = run_sweep(spec, store, jobs=jobs, scheduler=scheduler, progress=say)
+        names = columns(spec)
+        kept = store.finish([n for n, _ in names], [t for _, t in names])
+    resumed = f" ({stats.resumed_points:,} resumed)" if stats.resumed_points else ""
+    rate = f"{stats.rate:,.1f} points/s" if stats.computed_points else "nothing to compute"
+    say(f"sweep: {stats.points:,} points{resumed} x {stats.doctrines} doctrines, {stats.error_rows:,} errors, "
+        f"{stats.seconds:.1f} s, {rate}; wrote {out}", False)
+    if kept:
+        note(f"{stats.error_rows:,} rows are errors (column error): the chunks are kept in {store.parts}, and "
+             "the same command with --retry-errors computes them again")
+    if plot is not None:
+        draw(spec, jobs)
+    return stats
