@@ -49,13 +49,14 @@ def note(text: str) -> None:
     click.echo(f"detente: note: {text}", err=True)
 
 
-def progress_reporter() -> Callable[[str, bool], None]:
+def progress_reporter(lasting: str = "note: ") -> Callable[[str, bool], None]:
     """The ``progress(message, transient)`` callback the commands give to long solver calls.
 
-    Warnings and estimates (``transient=False``) become notes on stderr.  Running counts
-    (``transient=True``) are shown only when stderr is a terminal, where they overwrite each other
-    on one line; in a log or a pipe they would only be noise, and they would make the output of a
-    run depend on its speed.
+    Warnings and estimates (``transient=False``) become notes on stderr (``lasting`` is what precedes
+    them after ``detente: ``; ``""`` for a solver that words its own lines, as ``sweep`` does).  Running
+    counts (``transient=True``) are shown only when stderr is a terminal, where they overwrite each other
+    on one line; in a log or a pipe they would only be noise, and they would make the output of a run
+    depend on its speed.
     """
     inner = stderr_progress()
 
@@ -65,7 +66,7 @@ def progress_reporter() -> Callable[[str, bool], None]:
             if stream is not None and stream.isatty():
                 inner(f"detente: {message}", True)
             return
-        inner(f"detente: note: {message}", False)
+        inner(f"detente: {lasting}{message}", False)
 
     return progress
 

@@ -8,36 +8,18 @@ output that cannot be written are bad input, exit code 1.  Each is one line nami
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from models.errors import ModelError
 from models.numbers import Number
-from solver.cli.options import model_argument, open_scenario, scenario_options
-from solver.cli.progress import stderr_progress
+from solver.cli.options import model_argument, open_scenario, progress_reporter, scenario_options
 from solver.sweep.mapping import BOUNDARY_ROWS
 from solver.sweep.run import check_scheduler, sweep_to_file
 from solver.sweep.spec import build_spec, parse_design, parse_grid
 
 __all__ = ["sweep"]
-
-def _reporter() -> Callable[[str, bool], None]:
-    """Running counts on one line when stderr is a terminal (nothing in a log); other lines always."""
-    inner = stderr_progress()
-
-    def progress(message: str, transient: bool = False) -> None:
-        if transient:
-            stream = sys.stderr
-            if stream is not None and stream.isatty():
-                inner(f"detente: {message}", True)
-            return
-        inner(f"detente: {message}", False)
-
-    return progress
-
 
 def _usage(exc: ModelError) -> click.BadParameter:
     return click.BadParameter(exc.message, param_hint=f"'{exc.field}'" if exc.field else None)
@@ -107,7 +89,7 @@ def sweep(model: str | None, fmt: str | None, grids: tuple[str, ...], design: st
             check_scheduler(scheduler)
     except ModelError as exc:
         raise _usage(exc) from None
-    progress = _reporter()
+    progress = progress_reporter(lasting="")  # sweep_to_file words its notes ("note: ...") and its last line
 
     def note(text: str) -> None:
         progress(f"note: {text}", False)

@@ -256,25 +256,31 @@ def real_roots(p: Poly, lo: Fraction, hi: Fraction, *, width: Fraction = Fractio
 
 
 def _bisect(p: IPoly, a: Fraction, b: Fraction, width: Fraction) -> Root:
-    """Narrow the single simple root of ``p`` in ``(a, b]``.
+    """Narrow the single simple root of ``p`` in ``(a, b]`` to ``width``, then recognise it (:func:`_refine`)."""
+    a, b, hit = _narrow(p, a, b, width)
+    return Root(hit, hit) if hit is not None else _refine(p, a, b)
 
-    The sign at ``b`` steers the search (``a`` may itself be a root, outside
-    the half-open interval, so its sign says nothing): with exactly one root
-    in ``(a, b]``, the root lies in ``(a, m]`` iff ``p(m)`` has the sign of ``p(b)``.
+
+def _narrow(p: IPoly, a: Fraction, b: Fraction, width: Fraction) -> tuple[Fraction, Fraction, Fraction | None]:
+    """Bisect the single simple root of ``p`` in ``(a, b]`` until the bracket is narrower than ``width``.
+
+    The sign at ``b`` steers the search (``a`` may itself be a root, outside the half-open interval, so its
+    sign says nothing): with exactly one root in ``(a, b]``, the root lies in ``(a, m]`` iff ``p(m)`` has
+    the sign of ``p(b)``.  Returns the bracket, and the root itself when a midpoint (or ``b``) hits it.
     """
     fb = _sign_at(p, b)
     if fb == 0:
-        return Root(b, b)
+        return b, b, b
     while b - a >= width:
         m = (a + b) / 2
         fm = _sign_at(p, m)
         if fm == 0:
-            return Root(m, m)
+            return m, m, m
         if fm == fb:
             b = m
         else:
             a = m
-    return _refine(p, a, b)
+    return a, b, None
 
 
 #: Largest leading coefficient for which :func:`_refine` narrows a root until a rational root must show.
@@ -300,17 +306,9 @@ def _refine(p: IPoly, a: Fraction, b: Fraction) -> Root:
         return Root(root, root) if a < root <= b else Root(a, b)
     lead = abs(p[-1])
     if 10**6 < lead <= RATIONAL_ROOT_MAX_LEAD:
-        lo, hi = a, b
-        fb = _sign_at(p, hi)
-        while (hi - lo) * 2 * lead * lead >= 1:
-            m = (lo + hi) / 2
-            fm = _sign_at(p, m)
-            if fm == 0:
-                return Root(m, m)
-            if fm == fb:
-                hi = m
-            else:
-                lo = m
+        lo, hi, hit = _narrow(p, a, b, Fraction(1, 2 * lead * lead))
+        if hit is not None:
+            return Root(hit, hit)
         cand = ((lo + hi) / 2).limit_denominator(lead)
         if lo < cand <= hi and _sign_at(p, cand) == 0:
             return Root(cand, cand)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -132,6 +132,22 @@ def _trembles(chain: Chain, eps: np.ndarray) -> np.ndarray:
                     continue
                 T[:, k, m] *= np.where(intended[i] == actual[i], 1 - eps, eps / (n - 1))
     return T
+
+
+def _on_threads(task: Callable[[Any], None], items: Sequence[Any], workers: int | None) -> None:
+    """``task(item)`` for every item, on a thread per core (or ``workers``), BLAS held to one thread.
+
+    Chunks of points are independent and numpy releases the GIL in its linear algebra, so they run in
+    parallel; OpenBLAS's own threads on top of them would only contend on matrices this small.
+    """
+    threads = min(len(items), workers if workers is not None else os.cpu_count() or 1)
+    with blas_threads(1):
+        if threads > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(task, items))
+        else:
+            for item in items:
+                task(item)
 
 
 class _EdgeSum:
@@ -311,19 +327,7 @@ def evaluate_batch(
                 best = np.maximum(best, q - own)
             gains[sl, i] = np.max(np.where(reach[sl], best, -np.inf), axis=1)
 
-    # Chunks are independent and numpy releases the GIL in its linear algebra, so they run on a thread
-    # per core (BLAS itself is held to one thread: see solver.numeric.blas).
-    # BLAS is held to one thread while they run (an explicit context: see solver.numeric.blas), since
-    # OpenBLAS threads on top of the chunk threads only contend on matrices this small.
-    starts = range(0, B, CHUNK)
-    workers = min(len(starts), workers if workers is not None else os.cpu_count() or 1)
-    with blas_threads(1):
-        if workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(solve_chunk, starts))
-        else:
-            for lo in starts:
-                solve_chunk(lo)
+    _on_threads(solve_chunk, range(0, B, CHUNK), workers)
     ppe = np.all(gains <= gain_tolerance(chain.game.float_payoffs(), deltas)[:, None], axis=1)
     return BatchResult(deltas, det, ff, eps, values, np.maximum(gains, 0.0), ppe)
 
@@ -864,14 +868,8 @@ def batch_figures(models: Sequence[RepeatedModel], strategies: Sequence[str], de
         kern, idx, prob, cost, eps, payoffs, tol = task
         _figures_chunk(kern, idx, prob, cost, eps, payoffs, d_all[idx], tol, out, redo)
 
-    threads = min(len(tasks), workers if workers is not None else os.cpu_count() or 1)
+    _on_threads(run, tasks, workers)
     with blas_threads(1):
-        if threads > 1:
-            with ThreadPoolExecutor(threads) as pool:
-                list(pool.map(run, tasks))
-        else:
-            for task in tasks:
-                run(task)
         # one point at a time: delayed signals, and the points a batched step left to the one-point evaluation
         for b in sorted(set(alone) | set(np.flatnonzero(redo).tolist())):
             out.per_point[b] = True
