@@ -178,8 +178,9 @@ def parse_entry(text: str, *, field: str = "doctrine") -> Entry:
 
 
 def _too_many_states(n: int) -> str:
-    return (f"expected 2 to {MAX_STATES} states, got {n}: the chains and signal sets grow exponentially in the "
-            f"number of states, and compare on {MAX_STATES + 1} would not finish in reasonable time")
+    return (f"expected 2 to {MAX_STATES} states, got {n}: a scenario supports at most {MAX_STATES} (the chains and "
+            f"signal sets grow exponentially in the number of states; compare on {MAX_STATES + 1} would not finish "
+            "in reasonable time)")
 
 
 _A = {"operation": "an operation", "state": "a state"}

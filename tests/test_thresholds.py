@@ -475,3 +475,35 @@ def test_intervals_reports_progress():
     heard.clear()
     parameter_intervals(sc, sc.seats("grim"), "detection", exact=False, progress=lambda m, t: heard.append(m))
     assert len(heard) >= 100 and "grid over detection" in heard[-1]
+
+
+def test_a_parameter_that_changes_nothing_is_refused_by_name():
+    from models.errors import ModelError
+    from models.loader import load_scenario
+
+    sc = Scenario()
+    with pytest.raises(ModelError, match="no third parties"):
+        parameter_intervals(sc, sc.seats("grim"), "proxy_flag")
+    cyber = load_scenario("catalog:cyber")  # no channel: the lever's parameter is unknown there, not a --range fault
+    with pytest.raises(ModelError) as why:
+        parameter_intervals(cyber, cyber.seats("consult"), "effectiveness", levers=("channel",))
+    assert not str(why.value).startswith("--range")
+
+
+def test_a_family_left_out_for_a_missing_lever_is_said_to_be_left_out():
+    sc = Scenario(values=(("audit", F(0)),), deterrence=(parse_entry_("grim"),), norms=(parse_entry_("consult+audit"),))
+    comp = compare(sc)
+    assert [r.label for r in comp.rows] == ["grim"]
+    assert "no cooperative norm is left to compare" in comp.verdict[0]
+
+
+def parse_entry_(text):
+    from models.scenario import parse_entry
+
+    return parse_entry(text)
+
+
+def test_the_audit_rate_can_be_swept_from_a_scenario_without_audits():
+    sc = Scenario(values=(("audit", F(0)), ("detection", F(1, 10))))
+    res = parameter_intervals(sc, sc.seats("grim"), "audit", levers=("audit",), nash=False)
+    assert res.threshold() == F(409, 7209)  # as with audits on: the rate is the variable

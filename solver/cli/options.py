@@ -258,7 +258,8 @@ def scenario_options(f: F) -> F:
                      help="Shortcut for --set detection=P.")(f)
     f = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                      help="Set a scenario parameter (gain, damage, cost, detection, false_flag, audit, ...; "
-                          "Probe.detection or 'State B.gain' for one operation or state). Repeatable.")(f)
+                          "Attack.detection or 'State B.gain' for one operation or state; applied in order, before "
+                          "the shortcuts). Repeatable.")(f)
     return f
 
 

@@ -138,7 +138,8 @@ def resolve_best(scenario: Scenario, entry: Entry) -> BestParameter:
     shown = format_number(best, 6)
     if optimum is not None:
         radius = float(RATIONAL_RADIUS)
-        shown += f" (the optimum, {optimum:.12g}, is irrational: the simplest fraction within {radius:g})"
+        known = "is irrational" if sets.exact else "is known only as a float (grid)"
+        shown += f" (the optimum, {optimum:.12g}, {known}: the simplest fraction within {radius:g})"
     elif isinstance(best, float):
         shown += " (an irrational value, so the row is in floating point)"
     if not sets.ppe:

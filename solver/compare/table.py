@@ -180,7 +180,9 @@ def compare(scenario: Scenario, *, exact: bool | None = None,
         det, norm = best_of("deterrence"), best_of("norm")
         levers = _lever_effects(scenario, norm, exact) if norm is not None else ()
         given = {fam for _, fam in entries}
-        verdict = _verdict(scenario, rows, det, norm, levers, given)
+        listed = {"deterrence"} if scenario.deterrence else set()
+        listed |= {"norm"} if scenario.norms else set()
+        verdict = _verdict(scenario, rows, det, norm, levers, given, listed)
     return Comparison(scenario.title, scenario.players, scenario.shown_parameters(), tuple(rows), det, norm, levers,
                       tuple(verdict), tuple(notes))
 
@@ -198,18 +200,20 @@ def _lever_effects(scenario: Scenario, row: Row, exact: bool | None) -> tuple[Le
 
 
 def _verdict(scenario: Scenario, rows: Sequence[Row], det: Row | None, norm: Row | None,
-             levers: Sequence[LeverEffect], given: set[str]) -> list[str]:
+             levers: Sequence[LeverEffect], given: set[str], listed: set[str]) -> list[str]:
     out = []
     if given != {"deterrence", "norm"}:
         (only,) = given
         best = det if only == "deterrence" else norm
         what = "deterrence doctrines" if only == "deterrence" else "cooperative norms"
         other = "cooperative norm" if only == "deterrence" else "deterrence doctrine"
+        why = ("was given to compare" if ("norm" if only == "deterrence" else "deterrence") not in listed
+               else "is left to compare (see the notes)")
         if best is None:
-            out.append(f"Only {what} were given, and none is an equilibrium here; no {other} was given to compare.")
+            out.append(f"Only {what} are compared, and none is an equilibrium here; no {other} {why}.")
         else:
-            out.append(f"Only {what} were given: the best equilibrium is {best.label} ({_fmt(best.welfare)}); no "
-                       f"{other} was given to compare.")
+            out.append(f"Only {what} are compared: the best equilibrium is {best.label} ({_fmt(best.welfare)}); no "
+                       f"{other} {why}.")
         if norm is None:
             return out
     elif det is None and norm is None:

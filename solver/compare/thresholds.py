@@ -226,6 +226,9 @@ def _parameter_intervals(scenario: Scenario, seats: list[str], parameter: str, l
     if _in_unit_interval(parameter) and (lo < 0 or hi > 1):
         raise ModelError(f"--range: {parameter} is a probability; the range must lie in [0, 1]")
     if parameter not in DOCTRINE_PARAMETERS and parameter != "delta":
+        scenario.check_parameter(parameter)  # an unknown name is that, before any range end is tried
+        if parameter == "proxy_flag" and scenario.base is None and not scenario.third_parties:
+            raise ModelError("--over proxy_flag: this scenario has no third parties, so proxy_flag changes nothing")
         for end in (lo, hi):  # a range end the parameter cannot take is the range's fault, named as such
             try:
                 scenario.with_values({parameter: end})

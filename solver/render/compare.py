@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from models.numbers import Number, format_number
 from solver.compare.table import Comparison, Row
-from solver.compare.thresholds import ParameterSets
+from solver.compare.thresholds import GRID, ParameterSets
 from solver.render.text import num, percent, table
 from solver.repeated.delta_sets.intervals import Interval
 
@@ -60,8 +60,8 @@ def render_compare(c: Comparison, digits: int = 4) -> str:
     lines += ["", "conflict: long-run share of periods with an attack; spiral: mean length of a conflict episode "
               "(- when conflict never ends or never starts); P(war forever): probability of permanent conflict; "
               "innocent/100: punishments of an innocent state per 100 periods; welfare: the states' values summed. "
-              "~ marks a rounded value; an endpoint marked ~ in an exact row is an irrational root (--json gives it "
-              "as a float, isolated to 1e-18)."]
+              "~ marks a rounded value: a rounded fraction, or an irrational root (--json tells them apart: a root is "
+              "a float there, isolated to 1e-18)."]
     return "\n".join(lines)
 
 
@@ -106,7 +106,10 @@ def render_parameter_sets(res: ParameterSets, title: str, digits: int = 6, decim
         if items:
             return " and ".join(i.text(fmt) for i in items)
         where = f"[{fmt(res.domain[0])}, {fmt(res.domain[1])}]"
-        return f"none found on the grid in {where}" if method.startswith("grid") else f"none in {where}"
+        if method.startswith("grid"):
+            return (f"none found on the grid in {where} (a window narrower than its spacing, 1/{GRID} of the range, "
+                    "could be missed)")
+        return f"none in {where}"
 
     at = "" if res.value is None else f" (the model has {format_number(res.value, digits)})"
     lines = [f"{title or 'Untitled game'}: {' vs '.join(res.strategies)}, over {res.parameter}{at}",
