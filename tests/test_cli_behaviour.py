@@ -340,3 +340,10 @@ def test_a_bad_scenario_value_is_a_usage_error_naming_the_option_typed(bad, opti
     assert res.exit_code == 2, res.stderr
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("detente: error:")]
     assert len(errors) == 1 and option in errors[0] and "scenario." not in errors[0]
+
+
+@pytest.mark.parametrize("span", ["1:0", "a:b", "-5:5"])
+def test_a_bad_range_is_a_usage_error_however_it_is_bad(span):
+    res = run("intervals", "-s", "grim", "--over", "gain", "--range", span)
+    assert res.exit_code == 2, res.stderr
+    assert "'--range'" in res.stderr.strip().splitlines()[-1]

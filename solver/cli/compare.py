@@ -92,8 +92,13 @@ def intervals(model: str | None, fmt: str | None, strategies: tuple[str, ...], p
     spec, scenario = open_scenario(model, fmt, sets, detection=detection, false_flag=false_flag, tremble=tremble,
                                    delay=delay, delta=delta)
     seats, levers = _seats(scenario, strategies)
-    result = parameter_intervals(scenario, seats, parameter, levers=levers, domain=_range(span), exact=exact,
-                                 progress=progress_reporter())
+    try:
+        result = parameter_intervals(scenario, seats, parameter, levers=levers, domain=_range(span), exact=exact,
+                                     progress=progress_reporter())
+    except ModelError as why:  # a range the parameter cannot take is a bad option value, as a malformed one is
+        if str(why).startswith("--range: "):
+            raise click.BadParameter(str(why)[len("--range: "):], param_hint="'--range'") from None
+        raise
     emit(result, as_json, lambda: render_parameter_sets(result, scenario.title, digits, decimals), spec)
 
 
