@@ -458,3 +458,67 @@ def test_plot_refuses_a_map_it_cannot_draw_before_the_sweep(files, tmp_path, ext
     line = one_error_line(run(str(files / "two.toml"), *grid, *extra, "--out", str(out), "--plot",
                               str(tmp_path / "m.png"), "-j", "1"))
     assert says in line and not out.exists() and not (tmp_path / "r.csv.parts").exists()
+
+
+def test_a_damaged_chunk_is_computed_again_not_copied(files, tmp_path, reference):
+    out = tmp_path / "r.csv"
+    args = [str(files / "two.toml"), *GRID, "--out", str(out), "--jobs", "1"]
+    # a sweep killed half-way leaves its parts; damage two of its chunks the ways a crash or a user could
+    parts = tmp_path / "r.csv.parts"
+    real = figures.batch_figures
+    calls = []
+
+    def stop_after_ten(*a, **k):
+        calls.append(1)
+        if len(calls) > 20:  # two doctrines a chunk: ten chunks done
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    figures.batch_figures = stop_after_ten
+    try:
+        run(*args)
+    finally:
+        figures.batch_figures = real
+    chunks = sorted(p for p in parts.iterdir() if p.name.startswith("chunk-"))
+    assert len(chunks) >= 4
+    text = chunks[1].read_text()
+    chunks[1].write_text(text[: len(text) // 2])  # cut short
+    chunks[3].write_text(chunks[3].read_text() + "garbage,row\n")  # bytes added
+    res = run(*args)
+    assert res.exit_code == 0, res.stderr
+    assert "cut short or damaged" in res.stderr
+    assert out.read_bytes() == reference
+
+
+@pytest.mark.parametrize("address", ["tcp://host:notaport", "http://localhost:8786", "tcp://", "local2"])
+def test_a_scheduler_address_that_is_not_one_is_a_usage_error(files, tmp_path, address):
+    res = run(str(files / "two.toml"), "--grid", "detection=0.5,1", "--out", str(tmp_path / "r.csv"),
+              "--scheduler", address)
+    assert res.exit_code == 2 and "--scheduler" in res.stderr.strip().splitlines()[-1]
+
+
+def test_plot_is_never_the_output_or_a_folder(files, tmp_path):
+    out = tmp_path / "r.csv"
+    grid = ["--grid", "detection=0.5,1", "--grid", "false_flag=0,0.1"]
+    line = one_error_line(run(str(files / "two.toml"), *grid, "--out", str(out), "--plot", str(out), "--force"))
+    assert "the sweep's output" in line and not out.exists()
+    line = one_error_line(run(str(files / "two.toml"), *grid, "--out", str(out), "--plot", str(tmp_path), "--force"))
+    assert "is a directory" in line and not out.exists()
+
+
+def test_an_absurd_number_of_points_is_refused_at_once(files, tmp_path):
+    for grid in (["--grid", "gain=0:1e300:1e-300"], ["--grid", "detection=0:1:1e-5", "--grid", "false_flag=0:1:1e-5"]):
+        line = one_error_line(run(str(files / "two.toml"), *grid, "--out", str(tmp_path / "r.csv")))
+        assert "at most 1,000,000,000 points" in line
+
+
+def test_a_doctrine_whose_lever_is_missing_is_left_out_unless_an_axis_sweeps_it(tmp_path):
+    scen = tmp_path / "a.toml"
+    scen.write_text('[scenario]\naudit = 0\ndeterrence = ["grim"]\nnorms = ["consult+channel+audit"]\n')
+    out = tmp_path / "r.csv"
+    res = run(str(scen), "--grid", "detection=0.5,1", "--out", str(out))
+    assert res.exit_code == 0 and "consult+channel+audit left out" in res.stderr
+    assert {r["doctrine"] for r in read_rows(out)} == {"grim"}
+    swept = tmp_path / "s.csv"
+    assert run(str(scen), "--grid", "audit=0,0.5", "--out", str(swept)).exit_code == 0
+    assert {r["doctrine"] for r in read_rows(swept)} == {"grim", "consult+channel+audit"}

@@ -79,6 +79,10 @@ def check_plot_target(path: str | os.PathLike[str], force: bool) -> Path:
 
 def _check_target(path: str | os.PathLike[str], force: bool) -> Path:
     target = Path(path)
+    if target.is_dir():
+        raise ModelError(f"{target}: is a directory; give the PNG file to write")
+    if target.suffix.lower() != ".png":
+        raise ModelError(f"{target}: the map is written as PNG; give a file ending in .png")
     if target.exists() and not force:
         raise ModelError(f"{target}: the file exists; pass --force to overwrite it")
     if not target.parent.is_dir():

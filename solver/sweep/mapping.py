@@ -39,6 +39,8 @@ def check_map(spec: Spec, out: str, plot: str, force: bool) -> None:
     from solver.render.regime_map import check_plot_target
 
     _check(spec, out)
+    if Path(plot).resolve() == Path(out).resolve():
+        raise ModelError(f"--plot: {plot} is the sweep's output (--out); give the map another file")
     check_plot_target(plot, force)
 
 

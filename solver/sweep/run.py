@@ -23,6 +23,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -57,10 +58,10 @@ def default_jobs() -> int:
 
 def check_scheduler(text: str) -> str:
     """``local`` or an address ``SCHEME://HOST:PORT``."""
-    scheme, sep, rest = text.partition("://")
-    if text == "local" or (sep and scheme.isalnum() and rest):
+    if text == "local" or re.fullmatch(r"(tcp|tls|ws|wss|inproc|ucx)://[^\s:/]+(:\d{1,5})?/?", text):
         return text
-    raise ModelError(f"expected tcp://HOST:PORT or local, got {text!r}", field="--scheduler")
+    raise ModelError(f"expected tcp://HOST:PORT (a Dask scheduler's address) or local, got {text!r}",
+                     field="--scheduler")
 
 
 def compute_chunk(spec: Spec, k: int, rows: ChunkRows = chunk_rows) -> tuple[int, str, int]:
@@ -278,6 +279,11 @@ def sweep_to_file(spec: Spec, out: str, *, jobs: int | None = None, scheduler: s
 
     if plot is not None:
         check_map(spec, out, plot, force)  # before the sweep: a map that cannot be drawn is refused at once
+    swept = {d.label for d in spec.doctrines}
+    for e in spec.scenario.deterrence + spec.scenario.norms:
+        if e.label not in swept:
+            note(f"{e.label} left out, as compare leaves it out: the scenario lacks its levers and no axis sweeps "
+                 "them")
     design = spec.design
     if design is not None and design.kind == "sobol" and design.n & (design.n - 1):
         note(f"Sobol' points are balanced when N is a power of 2 ({design.n} is not)")
@@ -290,6 +296,10 @@ def sweep_to_file(spec: Spec, out: str, *, jobs: int | None = None, scheduler: s
             if plot is not None:
                 draw(resolve_doctrines(spec), jobs or default_jobs())
             return None
+        if store.damaged:
+            note(f"{len(store.damaged):,} chunk file(s) in {store.parts} were cut short or damaged (chunk "
+                 f"{', '.join(str(k) for k in store.damaged[:5])}{', ...' if len(store.damaged) > 5 else ''}): "
+                 "computed again")
         if store.restarted:
             note(f"--restart: the sweep in {store.parts} is cleared")
         elif store.done:

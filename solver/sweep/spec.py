@@ -45,6 +45,8 @@ __all__ = ["Axis", "Design", "Doctrine", "Point", "Spec", "parse_grid", "parse_d
 
 #: The version of the canonical spec (a change makes every stored sweep a different one).
 SPEC_SCHEMA = 1
+#: Most points a sweep may have (its chunks are listed to resume it).
+MAX_POINTS = 10**9
 #: Fewest points per chunk by default (a sweep with fewer is one chunk).
 MIN_CHUNK = 200
 #: The largest default chunk (points per task), and how many chunks a sweep is split into at least (between
@@ -94,6 +96,10 @@ class Axis:
         return self.name == "delay"
 
     def __len__(self) -> int:
+        return self.count()
+
+    def count(self) -> int:
+        """The number of values (any size: ``len`` is limited to machine integers)."""
         if self.kind == "range":
             return int((self.hi - self.lo) // self.step) + 1
         if self.kind == "list":
@@ -301,7 +307,7 @@ class Spec:
     def n_points(self) -> int:
         if self.design is not None:
             return self.design.n
-        return math.prod(len(a) for a in self.axes)
+        return math.prod(a.count() for a in self.axes)
 
     @property
     def n_chunks(self) -> int:
@@ -449,14 +455,33 @@ def build_spec(scenario: Scenario, axes: Sequence[Axis], *, design: Design | Non
             raise ModelError("LO:HI bounds need --design", field=f"--grid {axis.name}")
         if design is not None and axis.kind != "bounds":
             raise ModelError("with --design, give every axis as bounds LO:HI", field=f"--grid {axis.name}")
+        if design is None and axis.count() > MAX_POINTS:  # before the axis is read point by point
+            raise ModelError(f"{_many(axis.count())} values: a sweep has at most {MAX_POINTS:,} points; use a "
+                             "coarser step", field=f"--grid {axis.name}")
         _check_axis(scenario, axis)
-    doctrines = tuple(Doctrine(e, "deterrence", None) for e in scenario.deterrence) + tuple(
-        Doctrine(e, "norm", None) for e in scenario.norms)
+    count = design.n if design is not None else math.prod(a.count() for a in axes)
+    if count > MAX_POINTS:
+        raise ModelError(f"{_many(count)} points: a sweep has at most {MAX_POINTS:,} points (split it, or use a "
+                         "coarser grid)", field="--design" if design is not None else "--grid")
+    # a doctrine that needs a lever the scenario lacks is left out, as compare leaves it out, unless an axis
+    # sweeps one of that lever's parameters (audit from 0 up, say)
+    swept = {a.name for a in axes}
+    lever_axes = {"channel": {"effectiveness", "deception", "channel_cost"}, "audit": {"audit", "audit_cost"}}
+
+    def kept(e: Entry) -> bool:
+        return all(lv in scenario.levers or lever_axes[lv] & swept for lv in e.levers)
+
+    doctrines = tuple(Doctrine(e, "deterrence", None) for e in scenario.deterrence if kept(e)) + tuple(
+        Doctrine(e, "norm", None) for e in scenario.norms if kept(e))
     if not doctrines:
         raise ModelError("the scenario lists no doctrine (deterrence and norms are empty)")
     doctrines = tuple(replace(d, played=d.entry.doctrine) if d.entry.tuned is None else d for d in doctrines)
     return Spec(scenario, tuple(axes), doctrines, design, tune_best, chunk_size or 0,
                 tuple(sorted((versions or {}).items())))
+
+
+def _many(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
 
 
 def resolve_doctrines(spec: Spec) -> Spec:

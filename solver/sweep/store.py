@@ -174,6 +174,7 @@ class Store:
         self.retry_errors = retry_errors
         self.options = options
         self.done: dict[int, int] = {}  # chunk -> its error rows
+        self.damaged: list[int] = []  # chunks found cut short or damaged on resuming, computed again
         self.restarted = False
         self._lock: int | None = None
         self._manifest: dict[str, Any] = {}
@@ -243,9 +244,11 @@ class Store:
             raise ModelError(f"{self.parts} exists and is not a detente sweep's parts folder (no {MANIFEST}); "
                              "remove it or choose another --out", field="--out") from None
         except (OSError, ValueError) as exc:
-            raise ModelError(f"{path}: cannot read the manifest ({exc}); give --restart to start over") from None
+            raise ModelError(f"{path}: cannot read the manifest ({exc}); remove {self.parts} to start over (it is "
+                             "not cleared without a manifest that says it is a sweep's)") from None
         if not isinstance(doc, dict) or doc.get("schema_version") != MANIFEST_SCHEMA:
-            raise ModelError(f"{path}: not a manifest this detente writes; give --restart to start over")
+            raise ModelError(f"{path}: not a manifest this detente writes; remove {self.parts} to start over (it is "
+                             "not cleared without a manifest that says it is a sweep's)")
         return doc
 
     def _same_sweep(self, doc: dict[str, Any]) -> bool:
@@ -331,7 +334,34 @@ class Store:
                 for name, _ in files:
                     os.unlink(os.path.join(self.parts, name))
                 continue
-            self.done[k] = files[0][1]
+            name, errors = files[0]
+            if not self._intact(k, os.path.join(self.parts, name), errors):
+                os.unlink(os.path.join(self.parts, name))  # truncated or damaged: computed again
+                self.damaged.append(k)
+                continue
+            self.done[k] = errors
+
+    def _intact(self, k: int, path: str, errors: int) -> bool:
+        """Whether chunk ``k``'s file holds exactly its rows: one per point and doctrine, in order, each with every
+        column, the number of error rows its name says, and a final newline (a chunk cut short or with bytes
+        added is not trusted)."""
+        from solver.sweep.figures import columns
+
+        width = len(columns(self.spec))
+        points = self.spec.chunk(k)
+        per = len(self.spec.doctrines)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return False
+        if not data.endswith(b"\n") or len(rows) != len(points) * per:
+            return False
+        for j, row in enumerate(rows):
+            if len(row) != width or row[0] != str(points[j // per]):
+                return False
+        return sum(1 for row in rows if row[-1]) == errors
 
     def set_spec(self, spec: Spec) -> None:
         """The same sweep with its ``:best`` doctrines resolved; refused when the stored chunks played others."""
