@@ -90,7 +90,8 @@ from .repeated import RepeatedModel, check_delta
 from .stage import MAX_FLOAT_PAYOFF, StageGame
 
 __all__ = ["Scenario", "scenario_from_mapping", "scenario_from_model", "scenario_to_mapping", "DEFAULTS",
-           "PAYOFF_KEYS", "LEVERS", "DEFAULT_DETERRENCE", "DEFAULT_NORMS", "MAX_STATES", "SLOW_STATES", "parse_entry",
+           "PAYOFF_KEYS", "LEVERS", "LEVER_NAMES", "LEVER_PARAMETERS", "DEFAULT_DETERRENCE", "DEFAULT_NORMS",
+           "MAX_STATES", "SLOW_STATES", "parse_entry",
            "split_levers", "Entry"]
 
 F = Fraction
@@ -107,6 +108,11 @@ PROBABILITIES = ("detection", "false_flag", "proxy_flag", "tremble", "effectiven
 COSTS = ("channel_cost", "audit_cost")
 #: The diplomacy levers a doctrine entry can ask for with ``+``.
 LEVERS = ("channel", "audit")
+#: Each lever's name in prose.
+LEVER_NAMES = {"channel": "clarification channel", "audit": "audits"}
+#: The parameters that act only through a lever, and that lever.
+LEVER_PARAMETERS = {"effectiveness": "channel", "deception": "channel", "channel_cost": "channel", "audit": "audit",
+                    "audit_cost": "audit"}
 DEFAULT_DETERRENCE = ("grim", "tit-for-tat", "punish:2")
 DEFAULT_NORMS = ("generous:best", "forgiving-trigger:best", "wsls", "contrite", "consult+channel",
                  "consult+channel+audit")

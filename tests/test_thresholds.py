@@ -36,7 +36,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from models.scenario import Scenario
+from models.scenario import Scenario, parse_entry
 from solver.compare.table import compare
 from solver.compare.thresholds import parameter_intervals
 from solver.repeated.evaluation import evaluate
@@ -327,7 +327,6 @@ def welfare_at(sc: Scenario, doctrine: str):
 
 @pytest.mark.parametrize("params", SCENARIOS)
 def test_generous_best_is_the_closed_form_knife_edge(params):
-    from models.scenario import parse_entry
     from solver.compare.best import resolve_best
 
     g, dm, c, delta, d, f = params
@@ -346,7 +345,6 @@ def test_generous_best_is_the_closed_form_knife_edge(params):
 
 @pytest.mark.parametrize("params", SCENARIOS[:3])
 def test_forgiving_trigger_best_beats_every_ppe_point_on_a_grid(params):
-    from models.scenario import parse_entry
     from solver.compare.best import resolve_best
 
     sc = scenario(*params)
@@ -368,7 +366,6 @@ def test_an_irrational_optimum_is_played_as_a_nearby_fraction_inside_the_ppe_set
     # pretend the PPE set over generosity is [1/10, sqrt(2)/4]: welfare rises with generosity (fewer spirals),
     # so the optimum is the irrational upper end, and the fraction played must lie just inside it
     import solver.compare.best as best_module
-    from models.scenario import parse_entry
     from solver.compare.thresholds import ParameterSets
     from solver.repeated.delta_sets.intervals import Interval
 
@@ -491,16 +488,10 @@ def test_a_parameter_that_changes_nothing_is_refused_by_name():
 
 
 def test_a_family_left_out_for_a_missing_lever_is_said_to_be_left_out():
-    sc = Scenario(values=(("audit", F(0)),), deterrence=(parse_entry_("grim"),), norms=(parse_entry_("consult+audit"),))
+    sc = Scenario(values=(("audit", F(0)),), deterrence=(parse_entry("grim"),), norms=(parse_entry("consult+audit"),))
     comp = compare(sc)
     assert [r.label for r in comp.rows] == ["grim"]
     assert "no cooperative norm is left to compare" in comp.verdict[0]
-
-
-def parse_entry_(text):
-    from models.scenario import parse_entry
-
-    return parse_entry(text)
 
 
 def test_the_audit_rate_can_be_swept_from_a_scenario_without_audits():

@@ -27,7 +27,7 @@ import numpy as np
 from models.numbers import Number, format_number
 from models.scenario import Entry, Scenario
 from solver.compare.thresholds import GRID_WIDTH, ParameterSets, _builder, _Family, parameter_intervals
-from solver.numeric.polynomials import evaluate, real_roots
+from solver.numeric.polynomials import derivative, evaluate, multiply, real_roots, subtract
 from solver.numeric.rational import simplest_in
 from solver.numeric.tolerance import ROOT_SLACK
 from solver.repeated.delta_sets.intervals import Interval
@@ -49,26 +49,6 @@ class BestParameter:
     knife_edge: bool  # the PPE set is a finite set of points
     note: str
     optimum: float | None = None  # the irrational optimum that ``value`` stands for, if any
-
-
-def _derivative(p: Sequence[Fraction]) -> list[Fraction]:
-    return [k * c for k, c in enumerate(p)][1:]
-
-
-def _mul(p: Sequence[Fraction], q: Sequence[Fraction]) -> list[Fraction]:
-    out = [Fraction(0)] * max(len(p) + len(q) - 1, 0)
-    for i, a in enumerate(p):
-        for j, b in enumerate(q):
-            out[i + j] += a * b
-    return out
-
-
-def _sub(p: Sequence[Fraction], q: Sequence[Fraction]) -> list[Fraction]:
-    n = max(len(p), len(q))
-    out = [(p[k] if k < len(p) else 0) - (q[k] if k < len(q) else 0) for k in range(n)]
-    while out and out[-1] == 0:
-        out.pop()
-    return [Fraction(c) for c in out]
 
 
 def _rational_near(x: float, iv: Interval, slack: Fraction) -> Fraction | None:
@@ -106,7 +86,7 @@ def resolve_best(scenario: Scenario, entry: Entry) -> BestParameter:
             return np.array([sum((chain.init @ V)[strategic]) * D, D], dtype=object)
 
         num, den = fam.polynomials(sample)
-        slope = _sub(_mul(_derivative(num), den), _mul(num, _derivative(den)))
+        slope = subtract(multiply(derivative(num), den), multiply(num, derivative(den)))
     for iv in pieces:
         candidates += [(iv.lo, iv), (iv.hi, iv)]
         if fam is not None and slope and iv.lo != iv.hi:

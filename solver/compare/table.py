@@ -17,7 +17,7 @@ from typing import Any
 
 from models.errors import ModelError
 from models.numbers import Number, json_number
-from models.scenario import Entry, Scenario
+from models.scenario import LEVER_NAMES, Entry, Scenario
 from solver.compare.best import resolve_best
 from solver.compare.thresholds import ParameterSets, parameter_intervals
 from solver.numeric.blas import blas_threads
@@ -159,7 +159,7 @@ def compare(scenario: Scenario, *, exact: bool | None = None,
         for e, fam in [(e, "deterrence") for e in scenario.deterrence] + [(e, "norm") for e in scenario.norms]:
             missing = [lv for lv in e.levers if lv not in scenario.levers]
             if missing:
-                what = " and no ".join({"channel": "clarification channel", "audit": "audits"}[lv] for lv in missing)
+                what = " and no ".join(LEVER_NAMES[lv] for lv in missing)
                 notes.append(f"{e.label} left out: this {'model' if scenario.base is not None else 'scenario'} has "
                              f"no {what}")
             else:

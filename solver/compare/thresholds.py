@@ -45,7 +45,7 @@ import numpy as np
 from models.errors import ModelError, SolverError
 from models.numbers import Number, format_number, json_number, parse_number, to_exact
 from models.repeated import RepeatedModel
-from models.scenario import TUNABLE, Scenario
+from models.scenario import LEVER_NAMES, LEVER_PARAMETERS, TUNABLE, Scenario
 from solver.numeric import linalg as exact_linalg
 from solver.numeric.blas import blas_threads
 from solver.numeric.polynomials import evaluate as poly_at
@@ -71,9 +71,6 @@ from solver.repeated.private import private_chain
 __all__ = ["ParameterSets", "parameter_intervals", "DOCTRINE_PARAMETERS", "GRID", "MAX_DEGREE", "domain_of"]
 
 SCHEMA_VERSION = 1
-#: Parameters that act only through a lever, and that lever.
-LEVER_PARAMETERS = {"effectiveness": "channel", "deception": "channel", "channel_cost": "channel", "audit": "audit",
-                    "audit_cost": "audit"}
 #: Parameters of the doctrines themselves (``generous:G``, ``forgiving-trigger:PHI``).
 DOCTRINE_PARAMETERS = ("generosity", "phi")
 #: Values of the grid method inside the range (evenly spaced; the ends are judged on their own).
@@ -159,7 +156,7 @@ def _builder(scenario: Scenario, seats: list[str], parameter: str, levers: Seque
     lever = LEVER_PARAMETERS.get(parameter)
     if lever is not None and lever not in levers:
         raise ModelError(f"--over {parameter}: the profile plays without the "
-                         f"{'clarification channel' if lever == 'channel' else 'audits'}, so {parameter} changes "
+                         f"{LEVER_NAMES[lever]}, so {parameter} changes "
                          f"nothing; add the lever to the strategy (-s STRATEGY+{lever})")
 
     def build(x: Number) -> tuple[RepeatedModel, list[str], Number]:

@@ -18,7 +18,8 @@ from typing import TypeVar
 
 from solver.numeric.rational import primitive, scale_to_integers
 
-__all__ = ["Poly", "interpolate", "interpolate_uniform", "evaluate", "real_roots", "Root"]
+__all__ = ["Poly", "interpolate", "interpolate_uniform", "evaluate", "real_roots", "Root", "derivative", "multiply",
+           "subtract"]
 
 Poly = list[Fraction]
 
@@ -32,6 +33,30 @@ def trim(p: Sequence[T]) -> list[T]:
     while p and p[-1] == 0:
         p.pop()
     return p
+
+
+def derivative(p: Sequence[Fraction]) -> Poly:
+    """``p'`` (coefficients from the constant term up)."""
+    return [k * c for k, c in enumerate(p)][1:]
+
+
+def multiply(p: Sequence[Fraction], q: Sequence[Fraction]) -> Poly:
+    """``p q``.
+
+    >>> [str(c) for c in multiply([Fraction(1), Fraction(1)], [Fraction(-1), Fraction(1)])]
+    ['-1', '0', '1']
+    """
+    out = [Fraction(0)] * max(len(p) + len(q) - 1, 0)
+    for i, a in enumerate(p):
+        for j, b in enumerate(q):
+            out[i + j] += a * b
+    return out
+
+
+def subtract(p: Sequence[Fraction], q: Sequence[Fraction]) -> Poly:
+    """``p - q``, trailing zero coefficients dropped."""
+    n = max(len(p), len(q))
+    return trim([Fraction((p[k] if k < len(p) else 0) - (q[k] if k < len(q) else 0)) for k in range(n)])
 
 
 def evaluate(p: Sequence[Fraction], x: Fraction) -> Fraction:

@@ -122,11 +122,6 @@ def regime_map(spec: Spec, out: str, plot: str, *, rows: int = BOUNDARY_ROWS, jo
                 progress(f"map: exact boundaries at {k + 1} of {len(tasks)} rows", True)
     where = ", ".join(f"{n} {format_number(a.value(0))}..{format_number(a.last)}" for n, a in zip(names, spec.axes))
     title = f"{spec.scenario.title or 'Scenario'}: {where}"
-    return Path(_draw(cells, names, plot, pieces, title, force))
-
-
-def _draw(cells: Any, names: list[str], plot: str, pieces: dict[Any, tuple[Piece, ...]], title: str,
-          force: bool) -> Path:
-    from solver.render.regime_map import draw_regime_map
+    from solver.render.regime_map import draw_regime_map  # matplotlib is imported only when a map is drawn
 
     return draw_regime_map(cells, names, plot, pieces_by_row=pieces or None, title=title, force=force)

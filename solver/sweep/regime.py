@@ -57,10 +57,9 @@ import numpy as np
 from models.errors import ModelError, SolverError
 from models.numbers import Number, is_exact, json_number, parse_number, to_exact
 from models.scenario import Entry, Scenario
-from solver.compare.best import _mul, _sub
 from solver.compare.thresholds import GRID, GRID_WIDTH, _builder, _Family, _NotPolynomial, parameter_intervals
 from solver.numeric.blas import blas_threads
-from solver.numeric.polynomials import Poly, real_roots
+from solver.numeric.polynomials import Poly, multiply, real_roots, subtract
 from solver.numeric.polynomials import evaluate as poly_at
 from solver.numeric.rational import simplest_in
 from solver.numeric.tolerance import VALUE_ROUNDING
@@ -481,7 +480,7 @@ def _crossings(doctrines: Sequence[_Doctrine], t_of: Callable[[Number], Fraction
                 why = f"{d1.label} and {d2.label} give the same welfare"
                 if d1.polys is not None and d2.polys is not None:
                     (n1, e1), (n2, e2) = d1.polys, d2.polys
-                    diff = _sub(_mul(n1, e2), _mul(n2, e1))
+                    diff = subtract(multiply(n1, e2), multiply(n2, e1))
                     if not diff:
                         continue  # the same welfare everywhere: the order of the entries decides
                     for r in real_roots(diff, a, b):

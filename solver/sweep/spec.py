@@ -37,7 +37,7 @@ from models.errors import ModelError
 from models.monitoring import MAX_DELAY
 from models.numbers import Number, parse_number
 from models.repeated import dump_repeated
-from models.scenario import Entry, Scenario
+from models.scenario import LEVER_PARAMETERS, Entry, Scenario
 from solver.compare.best import resolve_best
 
 __all__ = ["Axis", "Design", "Doctrine", "Point", "Spec", "parse_grid", "parse_design", "build_spec",
@@ -465,11 +465,10 @@ def build_spec(scenario: Scenario, axes: Sequence[Axis], *, design: Design | Non
                          "coarser grid)", field="--design" if design is not None else "--grid")
     # a doctrine that needs a lever the scenario lacks is left out, as compare leaves it out, unless an axis
     # sweeps one of that lever's parameters (audit from 0 up, say)
-    swept = {a.name for a in axes}
-    lever_axes = {"channel": {"effectiveness", "deception", "channel_cost"}, "audit": {"audit", "audit_cost"}}
+    swept = {LEVER_PARAMETERS[a.name] for a in axes if a.name in LEVER_PARAMETERS}  # levers an axis moves
 
     def kept(e: Entry) -> bool:
-        return all(lv in scenario.levers or lever_axes[lv] & swept for lv in e.levers)
+        return all(lv in scenario.levers or lv in swept for lv in e.levers)
 
     doctrines = tuple(Doctrine(e, "deterrence", None) for e in scenario.deterrence if kept(e)) + tuple(
         Doctrine(e, "norm", None) for e in scenario.norms if kept(e))
